@@ -1,0 +1,48 @@
+# propmgmt: `make run` serves the demo, `make test` runs the suite. Both set everything up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app propmgmt
+STAMP := $(VENV)/.installed-stamp
+MO := propmgmt/translations/zh/LC_MESSAGES/messages.mo propmgmt/translations/en/LC_MESSAGES/messages.mo
+
+.PHONY: run test setup db demo lint babel-extract babel-update babel-compile clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+propmgmt/translations/%/LC_MESSAGES/messages.mo: propmgmt/translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d propmgmt/translations -l $* >/dev/null
+
+setup: $(STAMP) $(MO)
+
+db: setup
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo load
+
+run: demo
+	@$(FLASK) demo logins
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/python -m pyflakes propmgmt tests || true
+
+babel-extract: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o propmgmt/translations/messages.pot . >/dev/null
+
+babel-update: babel-extract
+	$(BIN)/pybabel update -i propmgmt/translations/messages.pot -d propmgmt/translations --no-fuzzy-matching
+
+babel-compile: setup
+	$(BIN)/pybabel compile -d propmgmt/translations
+
+clean:
+	rm -rf $(VENV) instance/propmgmt.sqlite3

@@ -1,0 +1,78 @@
+"""propmgmt: long-term property management for renovated old residential communities."""
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build the app; `config` (a mapping) overrides the environment, as tests do."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    from propmgmt.config import STATIC  # noqa: PLC0415
+    from propmgmt.config import from_env  # noqa: PLC0415
+
+    app.config.update(STATIC)
+    app.config.update(from_env(app.instance_path, config))
+    app.config.update(config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app):
+    from propmgmt import i18n  # noqa: PLC0415
+    from propmgmt import models  # noqa: F401,PLC0415
+    from propmgmt.auth import loader  # noqa: PLC0415
+    from propmgmt.extensions import api  # noqa: PLC0415
+    from propmgmt.extensions import babel  # noqa: PLC0415
+    from propmgmt.extensions import bootstrap  # noqa: PLC0415
+    from propmgmt.extensions import csrf  # noqa: PLC0415
+    from propmgmt.extensions import db  # noqa: PLC0415
+    from propmgmt.extensions import limiter  # noqa: PLC0415
+    from propmgmt.extensions import login_manager  # noqa: PLC0415
+    from propmgmt.extensions import migrate  # noqa: PLC0415
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone,
+                   default_translation_directories=str(ROOT / "propmgmt" / "translations"))
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    loader.configure(login_manager)
+    api.init_app(app)
+
+
+def register_blueprints(app):
+    from propmgmt.api import register as register_api  # noqa: PLC0415
+    from propmgmt.auth.views import bp as auth_bp  # noqa: PLC0415
+    from propmgmt.communities.views import bp as communities_bp  # noqa: PLC0415
+    from propmgmt.home import bp as home_bp  # noqa: PLC0415
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(communities_bp)
+    register_api(app)
+
+
+def register_hooks(app):
+    from propmgmt import errors  # noqa: PLC0415
+    from propmgmt import web  # noqa: PLC0415
+
+    errors.register_error_handlers(app)
+    web.register(app)
+
+
+def register_cli(app):
+    from propmgmt.auth.cli import users_cli  # noqa: PLC0415
+    from propmgmt.communities.cli import communities_cli  # noqa: PLC0415
+    from propmgmt.demo import demo_cli  # noqa: PLC0415
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(communities_cli)
+    app.cli.add_command(demo_cli)

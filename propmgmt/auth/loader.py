@@ -1,0 +1,54 @@
+"""Flask-Login wiring: cookie sessions for pages, bearer tokens for the API (never both)."""
+from flask import flash
+from flask import redirect
+from flask import request
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from propmgmt.auth.models import User
+from propmgmt.db import db
+from propmgmt.errors import error_response
+
+
+def _is_api():
+    return request.path.startswith("/api/")
+
+
+def load_from_session(user_id):
+    """Session cookies name 'id:version'; a bumped version (logout elsewhere) ends them."""
+    if _is_api():
+        return None
+    ident, _sep, version = str(user_id).partition(":")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def load_from_request(req):
+    """API calls authenticate with `Authorization: Bearer <token>` only."""
+    if not _is_api():
+        return None
+    header = req.headers.get("Authorization", "")
+    scheme, _sep, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        return None
+    from propmgmt.auth.services import user_for_token  # noqa: PLC0415
+
+    return user_for_token(raw.strip())
+
+
+def unauthorized():
+    if _is_api():
+        return error_response(401, "unauthorized")
+    flash(_l("Please log in to see this page."), "warning")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def configure(login_manager):
+    login_manager.user_loader(load_from_session)
+    login_manager.request_loader(load_from_request)
+    login_manager.unauthorized_handler(unauthorized)
+    login_manager.session_protection = "basic"

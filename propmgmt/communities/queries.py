@@ -1,0 +1,117 @@
+"""Read-side queries for community pages and the API; each is a bounded number of statements."""
+import sqlalchemy as sa
+
+from propmgmt import scoping
+from propmgmt.auth.models import Membership
+from propmgmt.auth.models import User
+from propmgmt.communities.models import Building
+from propmgmt.communities.models import Community
+from propmgmt.communities.models import Dwelling
+from propmgmt.communities.models import Occupancy
+from propmgmt.communities.models import Organization
+from propmgmt.communities.models import Person
+from propmgmt.communities.models import ServiceContract
+from propmgmt.db import db
+
+
+def visible_communities(user):
+    """Communities the user may see, by name."""
+    stmt = scoping.visible(sa.select(Community), user, Community).order_by(Community.name)
+    return list(db.session.scalars(stmt))
+
+
+def working_community(user, wanted_id):
+    """The community chosen in the session when still visible, else the user's first."""
+    if wanted_id:
+        stmt = scoping.visible(sa.select(Community).where(Community.id == wanted_id), user,
+                               Community)
+        community = db.session.scalar(stmt)
+        if community is not None:
+            return community
+    stmt = scoping.visible(sa.select(Community), user, Community).order_by(Community.name)
+    return db.session.scalar(stmt.limit(1))
+
+
+def _dwelling_counts(ids):
+    stmt = (sa.select(Dwelling.community_id, sa.func.count(), sa.func.sum(Dwelling.area_x100))
+            .group_by(Dwelling.community_id))
+    if ids is not None:
+        stmt = stmt.where(Dwelling.community_id.in_(ids))
+    return {cid: (n, area or 0) for cid, n, area in db.session.execute(stmt)}
+
+
+def community_summaries(user):
+    """(community, dwelling count, total area x100) for every community the user may see."""
+    communities = visible_communities(user)
+    counts = _dwelling_counts([c.id for c in communities]) if communities else {}
+    return [(c, *counts.get(c.id, (0, 0))) for c in communities]
+
+
+def dwelling_count(community):
+    return db.session.scalar(sa.select(sa.func.count()).where(
+        Dwelling.community_id == community.id)) or 0
+
+
+def organizations(community):
+    return list(db.session.scalars(sa.select(Organization).where(
+        Organization.community_id == community.id).order_by(Organization.kind)))
+
+
+def contracts(community):
+    return list(db.session.scalars(sa.select(ServiceContract).where(
+        ServiceContract.community_id == community.id).order_by(ServiceContract.starts_on.desc())))
+
+
+def buildings(community):
+    """Buildings with their dwelling counts."""
+    stmt = (sa.select(Building, sa.func.count(Dwelling.id))
+            .outerjoin(Dwelling, Dwelling.building_id == Building.id)
+            .where(Building.community_id == community.id)
+            .group_by(Building.id).order_by(Building.name))
+    return list(db.session.execute(stmt))
+
+
+def dwellings_stmt(community, building_id=None, search=None):
+    """Dwellings of a community in roster order (a select to paginate or export)."""
+    stmt = (sa.select(Dwelling).join(Building, Building.id == Dwelling.building_id)
+            .where(Dwelling.community_id == community.id)
+            .order_by(Building.name, Dwelling.number))
+    if building_id:
+        stmt = stmt.where(Dwelling.building_id == building_id)
+    if search:
+        stmt = stmt.where(Dwelling.number.contains(search, autoescape=True))
+    return stmt
+
+
+def occupants_by_dwelling(community, dwelling_ids):
+    """{dwelling id: [(person, kind), ...]} for the given dwellings in one query."""
+    if not dwelling_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Occupancy.dwelling_id, Person, Occupancy.kind)
+        .join(Person, Person.id == Occupancy.person_id)
+        .where(Occupancy.community_id == community.id, Occupancy.dwelling_id.in_(dwelling_ids))
+        .order_by(Occupancy.kind, Person.name))
+    result = {}
+    for dwelling_id, person, kind in rows:
+        result.setdefault(dwelling_id, []).append((person, kind))
+    return result
+
+
+def members(community):
+    """(user, role) pairs of a community, by role then username."""
+    stmt = (sa.select(User, Membership.role).join(Membership, Membership.user_id == User.id)
+            .where(Membership.community_id == community.id)
+            .order_by(Membership.role, User.username))
+    return list(db.session.execute(stmt))
+
+
+def my_dwellings(user):
+    """(community name, dwelling, kind) for every dwelling the user is tied to."""
+    stmt = (sa.select(Community.name, Dwelling, Occupancy.kind)
+            .join(Occupancy, Occupancy.dwelling_id == Dwelling.id)
+            .join(Person, Person.id == Occupancy.person_id)
+            .join(Community, Community.id == Dwelling.community_id)
+            .where(Person.user_id == user.id)
+            .order_by(Community.name, Dwelling.id))
+    return list(db.session.execute(stmt))

@@ -1,0 +1,19 @@
+"""XLSX export of any list a manager works from (openpyxl, write-only, streamed from memory)."""
+import io
+
+from flask import send_file
+from openpyxl import Workbook
+
+
+def xlsx_response(filename, headers, rows, title="Sheet1"):
+    """Send `rows` (iterables of cells) under `headers` as an .xlsx download."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([str(h) for h in headers])
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return send_file(buffer, as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

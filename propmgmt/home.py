@@ -1,0 +1,38 @@
+"""The landing page after login and the community switcher."""
+from flask import Blueprint
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+
+from propmgmt import scoping
+from propmgmt.auth.services import safe_next
+from propmgmt.communities import queries
+from propmgmt.communities.models import Community
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    communities = queries.community_summaries(current_user)
+    mine = queries.my_dwellings(current_user)
+    return render_template("home/index.html", communities=communities, my_dwellings=mine)
+
+
+@bp.post("/switch-community")
+@login_required
+def switch_community():
+    community = scoping.get_visible_or_404(Community, request.form.get("community_id", type=int),
+                                           current_user)
+    session["community_id"] = community.id
+    flash(_("You are now working in %(name)s.", name=community.name), "info")
+    return redirect(safe_next(request.form.get("next")) or url_for("communities.detail",
+                                                                    community_id=community.id))

@@ -1,0 +1,101 @@
+"""The one policy module: may this user do ACTION on this object?
+
+Rules are small predicates composed per action. Templates call `can`, views and services call
+`require`. Visibility (404 for other communities) is scoping's job; policy answers 403 for what
+a user may see but not do.
+"""
+from propmgmt import roles
+from propmgmt.errors import NotAllowed
+
+
+def _community_id(obj):
+    if obj is None:
+        return None
+    if obj.__class__.__name__ == "Community":
+        return obj.id
+    return getattr(obj, "community_id", None)
+
+
+def is_admin(user, obj=None):
+    """Administrators may do everything."""
+    return user.is_authenticated and user.is_admin
+
+
+def has_role(*wanted):
+    """A predicate: the user holds one of `wanted` in the object's community."""
+
+    def check(user, obj):
+        cid = _community_id(obj)
+        return cid is not None and bool(user.roles_in(cid) & set(wanted))
+
+    check.__name__ = "has_role_" + "_".join(wanted)
+    return check
+
+
+def holds_role_anywhere(*wanted):
+    """A predicate: the user holds one of `wanted` in any community."""
+
+    def check(user, obj):
+        return any(m.role in wanted for m in user.memberships)
+
+    return check
+
+
+def is_member(user, obj):
+    """Any membership in the object's community."""
+    cid = _community_id(obj)
+    return cid is not None and bool(user.roles_in(cid))
+
+
+def any_of(*predicates):
+    def check(user, obj):
+        return any(p(user, obj) for p in predicates)
+
+    return check
+
+
+SUPERVISOR = has_role(roles.DISTRICT_SUPERVISOR)
+MANAGER = has_role(roles.PROPERTY_MANAGER)
+
+RULES = {
+    "community.create": any_of(is_admin, holds_role_anywhere(roles.DISTRICT_SUPERVISOR)),
+    "community.view": any_of(is_admin, is_member),
+    "community.manage": any_of(is_admin, SUPERVISOR),
+    "community.change_mode": any_of(is_admin, SUPERVISOR),
+    "community.import_roster": any_of(is_admin, SUPERVISOR, MANAGER),
+    "dwelling.list": any_of(
+        is_admin, has_role(*roles.STAFF, *roles.COMMITTEES, roles.DISTRICT_SUPERVISOR)
+    ),
+    "membership.view": any_of(is_admin, SUPERVISOR, MANAGER),
+    "membership.manage": any_of(is_admin, SUPERVISOR, MANAGER),
+    "user.create": any_of(
+        is_admin, holds_role_anywhere(roles.DISTRICT_SUPERVISOR, roles.PROPERTY_MANAGER)
+    ),
+}
+
+# Roles a property manager may hand out in their own community; everything else needs
+# an administrator or the district supervisor.
+MANAGER_GRANTABLE = {roles.RESIDENT, roles.PROPERTY_STAFF, roles.TECHNICIAN}
+
+
+def can(user, action, obj=None):
+    """True when `user` may do `action` on `obj`; unknown actions are refused."""
+    if user is None or not user.is_authenticated:
+        return False
+    rule = RULES.get(action)
+    return bool(rule and rule(user, obj))
+
+
+def require(user, action, obj=None):
+    """Raise NotAllowed unless `user` may do `action` on `obj`."""
+    if not can(user, action, obj):
+        raise NotAllowed()
+
+
+def may_grant(user, role, community):
+    """Whether `user` may give or take `role` in `community`."""
+    if role == roles.ADMIN:
+        return is_admin(user)
+    if can(user, "community.manage", community):
+        return True
+    return role in MANAGER_GRANTABLE and can(user, "membership.manage", community)

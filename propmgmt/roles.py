@@ -1,0 +1,36 @@
+"""Role vocabulary (shared/API.md) with translated labels."""
+from flask_babel import lazy_gettext as _l
+
+RESIDENT = "resident"
+PROPERTY_MANAGER = "property_manager"
+PROPERTY_STAFF = "property_staff"
+TECHNICIAN = "technician"
+OWNERS_COMMITTEE = "owners_committee"
+RESIDENTS_COMMITTEE = "residents_committee"
+PARTY_SECRETARY = "party_secretary"
+DISTRICT_SUPERVISOR = "district_supervisor"
+ADMIN = "admin"
+
+LABELS = {
+    RESIDENT: _l("Resident"),
+    PROPERTY_MANAGER: _l("Property manager"),
+    PROPERTY_STAFF: _l("Property staff"),
+    TECHNICIAN: _l("Technician"),
+    OWNERS_COMMITTEE: _l("Owners' committee"),
+    RESIDENTS_COMMITTEE: _l("Residents' committee"),
+    PARTY_SECRETARY: _l("Party secretary"),
+    DISTRICT_SUPERVISOR: _l("District supervisor"),
+    ADMIN: _l("Administrator"),
+}
+
+ALL = tuple(LABELS)
+COMMUNITY_ROLES = tuple(r for r in ALL if r != ADMIN)
+STAFF = (PROPERTY_MANAGER, PROPERTY_STAFF, TECHNICIAN)
+COMMITTEES = (OWNERS_COMMITTEE, RESIDENTS_COMMITTEE, PARTY_SECRETARY)
+OVERSIGHT = (DISTRICT_SUPERVISOR,)
+
+OCCUPANCY_KINDS = {
+    "owner": _l("Owner"),
+    "tenant": _l("Tenant"),
+    "family": _l("Family member"),
+}

@@ -1,0 +1,56 @@
+"""Request wiring for pages: the current community, template helpers, forced password change."""
+from flask import g
+from flask import redirect
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import format_datetime
+from flask_babel import get_locale
+from flask_login import current_user
+
+from propmgmt import policy
+from propmgmt import roles
+from propmgmt.communities import modes
+from propmgmt.communities import queries
+from propmgmt.money import format_fen
+
+PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "auth.set_language", "static",
+                          "bootstrap.static"}
+
+
+def current_community():
+    """The community the user is working in: the session's choice if still visible, else the first."""
+    if "current_community" in g:
+        return g.current_community
+    g.current_community = None
+    if current_user.is_authenticated:
+        g.current_community = queries.working_community(current_user, session.get("community_id"))
+    return g.current_community
+
+
+def _force_password_change():
+    if (current_user.is_authenticated and current_user.must_change_password
+            and not request.path.startswith("/api/")
+            and request.endpoint not in PASSWORD_CHANGE_EXEMPT):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def _template_helpers():
+    return {
+        "can": lambda action, obj=None: policy.can(current_user, action, obj),
+        "current_community": current_community,
+        "visible_communities": lambda: queries.visible_communities(current_user),
+        "role_labels": roles.LABELS,
+        "mode_labels": modes.LABELS,
+        "org_labels": modes.ORG_LABELS,
+        "occupancy_labels": roles.OCCUPANCY_KINDS,
+        "format_fen": format_fen,
+        "get_locale": get_locale,
+        "format_datetime": format_datetime,
+    }
+
+
+def register(app):
+    app.before_request(_force_password_change)
+    app.context_processor(_template_helpers)

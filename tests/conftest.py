@@ -1,0 +1,137 @@
+"""Test fixtures: the app, the schema built by the migrations once, a rolled-back session per test."""
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from sqlalchemy import event
+from sqlalchemy.orm import scoped_session
+from sqlalchemy.orm import sessionmaker
+
+from propmgmt import create_app
+from propmgmt.db import db
+from propmgmt.extensions import limiter
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "correct-horse-9"
+
+
+def _reset_postgres(url):
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+def make_app(url, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "SESSION_COOKIE_NAME": "session",
+        "ARGON2_TIME_COST": 2,
+        "ARGON2_MEMORY_COST": 19456,
+        "ARGON2_PARALLELISM": 1,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": "localhost",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if TEST_DATABASE_URL:
+        _reset_postgres(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def session(app):
+    """Each test runs inside one outer transaction that is rolled back afterwards."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        db.session = scoped_session(factory, scopefunc=original.registry.scopefunc)
+        limiter.reset()
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in through the login form; returns the response."""
+
+    def do(user, password=PASSWORD):
+        return client.post("/login", data={"username": user.username, "password": password})
+
+    return do
+
+
+@pytest.fixture
+def api_token(client):
+    """A bearer header for a user, obtained through /api/v1/auth/token."""
+
+    def do(user, password=PASSWORD):
+        response = client.post("/api/v1/auth/token",
+                               json={"username": user.username, "password": password})
+        assert response.status_code == 200, response.get_json()
+        return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+    return do
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements = []
+
+    @property
+    def count(self):
+        return len([s for s in self.statements if not re.match(r"\s*(SAVEPOINT|RELEASE)", s)])
+
+
+@pytest.fixture
+def count_queries(session):
+    """Count SQL statements run inside the `with` block (savepoint chatter excluded)."""
+    connection = session.connection()
+    engine = connection.engine
+
+    class _Counting:
+        def __enter__(self):
+            self.counter = QueryCounter()
+            event.listen(engine, "before_cursor_execute", self._record)
+            return self.counter
+
+        def _record(self, conn, cursor, statement, *args):
+            self.counter.statements.append(statement)
+
+        def __exit__(self, *exc):
+            event.remove(engine, "before_cursor_execute", self._record)
+
+    return _Counting
