@@ -21,6 +21,12 @@ def _flag(name, default):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _cli_locale():
+    """Command-line output follows the shell's language (LANG=zh_CN.UTF-8 gives Chinese)."""
+    lang = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "zh" if lang.lower().startswith("zh") else "en"
+
+
 def from_env(instance_path, overrides=None):
     """Build the configuration mapping from environment variables with sane defaults."""
     overrides = overrides or {}
@@ -32,6 +38,7 @@ def from_env(instance_path, overrides=None):
                        or _instance_secret(instance_path)),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", f"sqlite:///{db_path}"),
         "PROPMGMT_TIMEZONE": os.environ.get("PROPMGMT_TIMEZONE", "Asia/Shanghai"),
+        "CLI_LOCALE": os.environ.get("PROPMGMT_CLI_LOCALE") or _cli_locale(),
         "SESSION_COOKIE_NAME": f"{cookie_prefix}session",
         "SESSION_COOKIE_SECURE": secure_cookies,
         "SESSION_COOKIE_HTTPONLY": True,

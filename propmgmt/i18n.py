@@ -14,7 +14,7 @@ def supported():
 def select_locale():
     """The API follows Accept-Language; pages follow the user's choice first."""
     if not request:
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return current_app.config.get("CLI_LOCALE") or current_app.config["BABEL_DEFAULT_LOCALE"]
     if not request.path.startswith("/api/"):
         chosen = session.get("locale")
         if chosen in supported():

@@ -1,9 +1,11 @@
 """Test fixtures: the app, the schema built by the migrations once, a rolled-back session per test."""
+import contextvars
 import os
 import re
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session
@@ -39,9 +41,20 @@ def make_app(url, **overrides):
         "ARGON2_PARALLELISM": 1,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "localhost",
+        "CLI_LOCALE": "en",
     }
     config.update(overrides)
     return create_app(config)
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as in production: `g` and the locale do not leak
+    from the test's own app context (or from the previous request) into the request."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()  # the test's own session sees what the request wrote
+        return response
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +68,7 @@ def database_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def app(database_url):
     app = make_app(database_url)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
     return app

@@ -49,7 +49,7 @@ class CreateUserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=_role_choices)
     dwelling = StringField(_l("Dwelling (building-number, residents only)"),
                            validators=[Optional(), Length(max=70)])
-    occupancy = SelectField(_l("Tie to the dwelling"), choices=_occupancy_choices)
+    occupancy = SelectField(_l("Tie to the dwelling"), choices=_occupancy_choices, default="owner")
     submit = SubmitField(_l("Create user"))
 
 
@@ -58,7 +58,7 @@ class GrantForm(FlaskForm):
     role = SelectField(_l("Role"), choices=_role_choices)
     dwelling = StringField(_l("Dwelling (building-number, residents only)"),
                            validators=[Optional(), Length(max=70)])
-    occupancy = SelectField(_l("Tie to the dwelling"), choices=_occupancy_choices)
+    occupancy = SelectField(_l("Tie to the dwelling"), choices=_occupancy_choices, default="owner")
     submit = SubmitField(_l("Grant role"))
 
 

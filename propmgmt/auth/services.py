@@ -32,6 +32,12 @@ def find_user(username):
     return db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == name))
 
 
+def get_user(user_id):
+    """A user by id as typed in a form (any junk gives None)."""
+    text = str(user_id or "")
+    return db.session.get(User, int(text)) if text.isdigit() and len(text) < 18 else None
+
+
 def authenticate(username, password):
     """The active user with these credentials, or None; upgrades an outdated hash."""
     user = find_user(username)

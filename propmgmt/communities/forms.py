@@ -11,6 +11,7 @@ from wtforms import StringField
 from wtforms import SubmitField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
+from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
@@ -52,7 +53,7 @@ class BuildingForm(FlaskForm):
 class DwellingForm(FlaskForm):
     building_id = SelectField(_l("Building"), coerce=int, validate_choice=False)
     number = StringField(_l("Dwelling number"), validators=[DataRequired(), Length(max=32)])
-    area_m2 = DecimalField(_l("Floor area (m²)"), places=2, validators=[DataRequired()])
+    area_m2 = DecimalField(_l("Floor area (m²)"), places=2, validators=[InputRequired()])
     submit = SubmitField(_l("Add dwelling"))
 
 

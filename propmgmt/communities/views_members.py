@@ -12,12 +12,10 @@ from propmgmt.auth import services as auth_services
 from propmgmt.auth.forms import CreateUserForm
 from propmgmt.auth.forms import GrantForm
 from propmgmt.auth.forms import RevokeForm
-from propmgmt.auth.models import User
 from propmgmt.communities import queries
 from propmgmt.communities import services
 from propmgmt.communities.views import bp
 from propmgmt.communities.views import community_for
-from propmgmt.db import db
 from propmgmt.errors import Invalid
 from propmgmt.errors import NotAllowed
 from propmgmt.errors import NotFound
@@ -99,8 +97,7 @@ def _form_on_members_page(community, form, submit, name):
 def revoke(community_id):
     community = community_for(community_id, "membership.manage")
     form = RevokeForm()
-    user = db.session.get(User, int(form.user_id.data)) if (form.user_id.data or "").isdigit() \
-        else None
+    user = auth_services.get_user(form.user_id.data)
     if not form.validate_on_submit() or user is None or form.role.data not in user.roles_in(
             community.id):
         raise NotFound()
