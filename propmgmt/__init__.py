@@ -12,10 +12,13 @@ def create_app(config=None):
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     from propmgmt.config import STATIC  # noqa: PLC0415
     from propmgmt.config import from_env  # noqa: PLC0415
+    from propmgmt.config import normalize_database_url  # noqa: PLC0415
 
     app.config.update(STATIC)
     app.config.update(from_env(app.instance_path, config))
     app.config.update(config or {})
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"])
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)

@@ -21,6 +21,14 @@ def _flag(name, default):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def normalize_database_url(url):
+    """Plain postgresql:// (or postgres://) URLs use psycopg 3, the driver we install."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def _cli_locale():
     """Command-line output follows the shell's language (LANG=zh_CN.UTF-8 gives Chinese)."""
     lang = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
@@ -36,7 +44,8 @@ def from_env(instance_path, overrides=None):
     return {
         "SECRET_KEY": (overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
                        or _instance_secret(instance_path)),
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", f"sqlite:///{db_path}"),
+        "SQLALCHEMY_DATABASE_URI": normalize_database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{db_path}")),
         "PROPMGMT_TIMEZONE": os.environ.get("PROPMGMT_TIMEZONE", "Asia/Shanghai"),
         "CLI_LOCALE": os.environ.get("PROPMGMT_CLI_LOCALE") or _cli_locale(),
         "SESSION_COOKIE_NAME": f"{cookie_prefix}session",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import scoped_session
 from sqlalchemy.orm import sessionmaker
 
 from propmgmt import create_app
+from propmgmt.config import normalize_database_url
 from propmgmt.db import db
 from propmgmt.extensions import limiter
 
@@ -20,7 +21,7 @@ PASSWORD = "correct-horse-9"
 
 
 def _reset_postgres(url):
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(normalize_database_url(url))
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA public")
