@@ -33,7 +33,7 @@ test: setup
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/python -m pyflakes propmgmt tests || true
+	$(BIN)/ruff check propmgmt tests tools
 
 babel-extract: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o propmgmt/translations/messages.pot . >/dev/null

@@ -103,7 +103,7 @@ def parse_area(text, field="area_m2"):
     try:
         area = Decimal(str(text).strip())
     except (InvalidOperation, ValueError):
-        raise Invalid(fields={field: [_("Enter the area as a number of square metres.")]})
+        raise Invalid(fields={field: [_("Enter the area as a number of square metres.")]}) from None
     if not area.is_finite() or area <= 0:
         raise Invalid(fields={field: [_("The area must be more than 0 m².")]})
     if area > MAX_AREA_M2:
