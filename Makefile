@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app propmgmt
 STAMP := $(VENV)/.installed-stamp
 MO := propmgmt/translations/zh/LC_MESSAGES/messages.mo propmgmt/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test setup db demo lint babel-extract babel-update babel-compile clean
+.PHONY: run test setup db demo lint catalogs babel-compile clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,11 +35,8 @@ test: setup
 lint: setup
 	$(BIN)/ruff check propmgmt tests tools
 
-babel-extract: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o propmgmt/translations/messages.pot . >/dev/null
-
-babel-update: babel-extract
-	$(BIN)/pybabel update -i propmgmt/translations/messages.pot -d propmgmt/translations --no-fuzzy-matching
+catalogs: setup
+	$(BIN)/python tools/catalogs.py update
 
 babel-compile: setup
 	$(BIN)/pybabel compile -d propmgmt/translations

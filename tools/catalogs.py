@@ -23,13 +23,20 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
             "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
 
 
+def _wanted_directory(path):
+    """Look into _macros/ and _partials/ too (Babel skips folders starting with '_' by default)."""
+    name = Path(path).name
+    return not name.startswith(".") and name not in {"__pycache__", "node_modules"}
+
+
 def extract():
     """A catalogue of every translatable string in the code and templates."""
     with open(ROOT / "babel.cfg") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     template = Catalog(project="propmgmt", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
-            str(ROOT), method_map, options_map, keywords=KEYWORDS):
+            str(ROOT), method_map, options_map, keywords=KEYWORDS,
+            directory_filter=_wanted_directory):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template
 

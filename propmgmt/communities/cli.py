@@ -49,5 +49,8 @@ def import_(name, file):
     click.echo(f"Imported {result.rows} rows into {community.name}: "
                f"{result.buildings_created} new buildings, {result.dwellings_created} new "
                f"dwellings, {result.owners_linked} owners linked.")
+    if not (result.buildings_created or result.dwellings_created or result.owners_linked
+            or result.accounts):
+        click.echo("Nothing new: every row was already in the community.")
     for username, password in result.accounts:
         click.echo(f"  account {username}  one-time password: {password}")

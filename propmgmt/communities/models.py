@@ -84,7 +84,7 @@ class Dwelling(CommunityOwned, Timestamps, db.Model):
 
     @property
     def area_m2(self):
-        return Decimal(self.area_x100) / 100
+        return (Decimal(self.area_x100) / 100).quantize(Decimal("0.01"))
 
     @property
     def label(self):
