@@ -20,8 +20,8 @@ def create_app(config=None):
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"])
     register_extensions(app)
-    register_blueprints(app)
     register_hooks(app)
+    register_blueprints(app)
     register_cli(app)
     return app
 

@@ -19,7 +19,12 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 class PropmgmtApi(Api):
-    """flask-smorest Api whose error handling is left to propmgmt.errors (one format for all)."""
+    """flask-smorest Api whose error handling is left to propmgmt.errors (one format for all).
+
+    Views document their own errors with the shared/API.md body, so no default error response.
+    """
+
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
         pass

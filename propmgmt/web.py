@@ -5,6 +5,7 @@ from flask import request
 from flask import session
 from flask import url_for
 from flask_babel import format_datetime
+from werkzeug.routing import IntegerConverter
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -51,6 +52,15 @@ def _template_helpers():
     }
 
 
+class RowId(IntegerConverter):
+    """`<int:...>` in URLs stops at the largest INTEGER id, so huge numbers are a 404, not a
+    database overflow."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def register(app):
+    app.url_map.converters["int"] = RowId
     app.before_request(_force_password_change)
     app.context_processor(_template_helpers)

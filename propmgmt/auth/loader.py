@@ -31,13 +31,18 @@ def load_from_request(req):
     """API calls authenticate with `Authorization: Bearer <token>` only."""
     if not _is_api():
         return None
-    header = req.headers.get("Authorization", "")
-    scheme, _sep, raw = header.partition(" ")
-    if scheme.lower() != "bearer" or not raw.strip():
+    raw = bearer_token(req)
+    if not raw:
         return None
     from propmgmt.auth.services import user_for_token  # noqa: PLC0415
 
-    return user_for_token(raw.strip())
+    return user_for_token(raw)
+
+
+def bearer_token(req):
+    """The raw token of an `Authorization: Bearer` header, or ''."""
+    scheme, _sep, raw = req.headers.get("Authorization", "").partition(" ")
+    return raw.strip() if scheme.lower() == "bearer" else ""
 
 
 def unauthorized():

@@ -11,7 +11,10 @@ from propmgmt.extensions import limiter
 
 
 def _username_key():
-    data = request.get_json(silent=True) if request.is_json else None
+    try:
+        data = request.get_json(silent=True) if request.is_json else None
+    except RecursionError:  # absurdly nested JSON: no username to key on
+        data = None
     name = (data or {}).get("username") if isinstance(data, dict) else request.form.get("username")
     return f"login:{str(name or '').strip().lower()}"
 

@@ -14,10 +14,15 @@ from propmgmt.communities.models import ServiceContract
 from propmgmt.db import db
 
 
+def visible_communities_stmt(user):
+    """A select of the communities the user may see, by name."""
+    return scoping.visible(sa.select(Community), user, Community).order_by(Community.name,
+                                                                           Community.id)
+
+
 def visible_communities(user):
     """Communities the user may see, by name."""
-    stmt = scoping.visible(sa.select(Community), user, Community).order_by(Community.name)
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(visible_communities_stmt(user)))
 
 
 def working_community(user, wanted_id):
@@ -28,8 +33,7 @@ def working_community(user, wanted_id):
         community = db.session.scalar(stmt)
         if community is not None:
             return community
-    stmt = scoping.visible(sa.select(Community), user, Community).order_by(Community.name)
-    return db.session.scalar(stmt.limit(1))
+    return db.session.scalar(visible_communities_stmt(user).limit(1))
 
 
 def _dwelling_counts(ids):

@@ -211,3 +211,10 @@ def test_user_with_two_communities_switches(client, login):
     assert '<option value="%d" selected>' % second.id in client.get("/").get_data(as_text=True)
     other = CommunityFactory()
     assert client.post("/switch-community", data={"community_id": other.id}).status_code == 404
+
+
+def test_absurd_ids_are_not_found(client, login):
+    login(member(CommunityFactory(), roles.RESIDENT))
+    for url in ("/communities/99999999999999999999", "/communities/2147483648/dwellings",
+                "/communities/0"):
+        assert client.get(url).status_code == 404, url
