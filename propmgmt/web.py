@@ -40,6 +40,7 @@ def _force_password_change():
 def _template_helpers():
     return {
         "can": lambda action, obj=None: policy.can(current_user, action, obj),
+        "may_grant": lambda role, community: policy.may_grant(current_user, role, community),
         "current_community": current_community,
         "visible_communities": lambda: queries.visible_communities(current_user),
         "role_labels": roles.LABELS,

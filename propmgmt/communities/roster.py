@@ -33,6 +33,8 @@ from propmgmt.errors import Invalid
 
 COLUMNS = ("building", "dwelling", "area_m2", "owner_name", "owner_phone", "username")
 REQUIRED = COLUMNS[:-1]
+EXAMPLE_ROWS = (("3", "502", 72.3, "王建国", "13800000001", "wangjg"),
+                ("3", "503", 65.1, "李秀英", "13800000002", ""))
 MAX_LENGTH = {"building": 32, "dwelling": 32, "owner_name": 100, "owner_phone": 32}
 MAX_MESSAGES = 200
 PROGRESS_EVERY = 100

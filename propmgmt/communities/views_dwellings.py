@@ -96,3 +96,11 @@ def import_roster(community_id):
                                result=result)
 
     return form_page(form, "communities/roster.html", submit, community=community)
+
+
+@bp.get("/<int:community_id>/roster-template.xlsx")
+@login_required
+def roster_template(community_id):
+    community_for(community_id, "community.import_roster")
+    return xlsx_response("roster-template.xlsx", roster.COLUMNS, roster.EXAMPLE_ROWS,
+                         title="roster")

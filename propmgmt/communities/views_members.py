@@ -25,6 +25,9 @@ from propmgmt.forms import form_page
 def _members_page(community, **forms):
     forms.setdefault("grant_form", GrantForm(prefix="grant"))
     forms.setdefault("create_form", CreateUserForm(prefix="create"))
+    for form in forms.values():
+        form.role.choices = [(role, label) for role, label in form.role.choices
+                             if policy.may_grant(current_user, role, community)]
     return render_template("communities/members.html", community=community,
                            members=queries.members(community), revoke_form=RevokeForm(),
                            **forms)

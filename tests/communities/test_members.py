@@ -100,3 +100,12 @@ def test_residents_cannot_see_members(client, login):
     community = CommunityFactory()
     login(member(community, roles.RESIDENT))
     assert client.get(f"/communities/{community.id}/members").status_code == 403
+
+
+def test_manager_is_offered_only_the_roles_they_may_hand_out(client, login):
+    community = CommunityFactory()
+    member(community, roles.DISTRICT_SUPERVISOR, username="boss")
+    login(member(community, roles.PROPERTY_MANAGER))
+    page = client.get(f"/communities/{community.id}/members").get_data(as_text=True)
+    assert 'value="technician"' in page and 'value="owners_committee"' not in page
+    assert 'name="role" value="district_supervisor"' not in page

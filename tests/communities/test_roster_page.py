@@ -114,3 +114,20 @@ def test_manager_of_another_community_gets_not_found(client, login, upload):
     data = csv_bytes([("1", "101", "50", "A", "", "")])
     assert upload(community, data, "roster.csv").status_code == 404
     assert dwelling_count(community) == 0
+
+
+def test_manager_downloads_a_roster_template_that_imports(client, login):
+    from openpyxl import load_workbook  # noqa: PLC0415
+
+    community = CommunityFactory()
+    login(member(community, roles.PROPERTY_MANAGER))
+    response = client.get(f"/communities/{community.id}/roster-template.xlsx")
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.data)).active.values)
+    assert rows[0] == ("building", "dwelling", "area_m2", "owner_name", "owner_phone", "username")
+    assert len(rows) == 3
+    upload = client.post(f"/communities/{community.id}/roster", data={
+        "file": (io.BytesIO(response.data), "roster-template.xlsx")},
+        content_type="multipart/form-data")
+    assert upload.status_code == 200
+    assert db.session.query(Dwelling).filter_by(community_id=community.id).count() == 2
