@@ -87,6 +87,11 @@ def dwellings_stmt(community, building_id=None, search=None):
     return stmt
 
 
+def all_dwellings(community, building_id=None, search=None):
+    """Every dwelling matching the filters (for exports)."""
+    return list(db.session.scalars(dwellings_stmt(community, building_id, search)))
+
+
 def occupants_by_dwelling(community, dwelling_ids):
     """{dwelling id: [(person, kind), ...]} for the given dwellings in one query."""
     if not dwelling_ids:

@@ -15,7 +15,6 @@ from propmgmt.communities.forms import DwellingForm
 from propmgmt.communities.forms import RosterForm
 from propmgmt.communities.views import bp
 from propmgmt.communities.views import community_for
-from propmgmt.db import db
 from propmgmt.exports import xlsx_response
 from propmgmt.forms import form_page
 from propmgmt.pagination import paginate
@@ -43,7 +42,7 @@ def dwellings(community_id):
 @login_required
 def export_dwellings(community_id):
     community = community_for(community_id, "dwelling.list")
-    rows = list(db.session.scalars(queries.dwellings_stmt(community, **_filters())))
+    rows = queries.all_dwellings(community, **_filters())
     occupants = queries.occupants_by_dwelling(community, [d.id for d in rows])
     headers = [_("Building"), _("Dwelling"), _("Floor area (m²)"), _("Owners"), _("Tenants")]
 
