@@ -56,10 +56,14 @@ def register_blueprints(app):
     from propmgmt.auth.views import bp as auth_bp  # noqa: PLC0415
     from propmgmt.communities.views import bp as communities_bp  # noqa: PLC0415
     from propmgmt.home import bp as home_bp  # noqa: PLC0415
+    from propmgmt.notifications.views import bp as notifications_bp  # noqa: PLC0415
+    from propmgmt.tickets.views import bp as tickets_bp  # noqa: PLC0415
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(communities_bp)
+    app.register_blueprint(tickets_bp)
+    app.register_blueprint(notifications_bp)
     register_api(app)
 
 
@@ -75,7 +79,13 @@ def register_cli(app):
     from propmgmt.auth.cli import users_cli  # noqa: PLC0415
     from propmgmt.communities.cli import communities_cli  # noqa: PLC0415
     from propmgmt.demo import demo_cli  # noqa: PLC0415
+    from propmgmt.jobs.cli import jobs_cli  # noqa: PLC0415
+    from propmgmt.jobs.cli import register_scheduler  # noqa: PLC0415
+    from propmgmt.tickets.cli import tickets_cli  # noqa: PLC0415
 
     app.cli.add_command(users_cli)
     app.cli.add_command(communities_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(tickets_cli)
+    app.cli.add_command(jobs_cli)
+    register_scheduler(app)

@@ -12,3 +12,10 @@ from propmgmt.communities.models import Organization  # noqa: F401
 from propmgmt.communities.models import Person  # noqa: F401
 from propmgmt.communities.models import PropertyCompany  # noqa: F401
 from propmgmt.communities.models import ServiceContract  # noqa: F401
+from propmgmt.notifications.models import Notification  # noqa: F401
+from propmgmt.notifications.models import OutboxMessage  # noqa: F401
+from propmgmt.tickets.models import Ticket  # noqa: F401
+from propmgmt.tickets.models import TicketBreach  # noqa: F401
+from propmgmt.tickets.models import TicketDeadline  # noqa: F401
+from propmgmt.tickets.models import TicketEvent  # noqa: F401
+from propmgmt.tickets.models import TicketPhoto  # noqa: F401

@@ -1,0 +1,1 @@
+"""Periodic jobs, declared as data; `flask scheduler` runs them, `flask jobs run NAME` runs one."""
