@@ -68,6 +68,15 @@ RULES = {
     ),
     "membership.view": any_of(is_admin, SUPERVISOR, MANAGER),
     "membership.manage": any_of(is_admin, SUPERVISOR, MANAGER),
+    "ticket.file": any_of(is_admin, is_member),
+    "ticket.queue": any_of(is_admin, has_role(*roles.STAFF, *roles.COMMITTEES,
+                                              roles.DISTRICT_SUPERVISOR)),
+    "ticket.export": any_of(is_admin, has_role(roles.PROPERTY_MANAGER, roles.PROPERTY_STAFF,
+                                               *roles.COMMITTEES, roles.DISTRICT_SUPERVISOR)),
+    "ticket.deadlines": any_of(is_admin, has_role(roles.PROPERTY_MANAGER,
+                                                  roles.RESIDENTS_COMMITTEE,
+                                                  roles.PARTY_SECRETARY,
+                                                  roles.DISTRICT_SUPERVISOR)),
     "user.create": any_of(
         is_admin, holds_role_anywhere(roles.DISTRICT_SUPERVISOR, roles.PROPERTY_MANAGER)
     ),

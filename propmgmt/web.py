@@ -14,6 +14,8 @@ from propmgmt import roles
 from propmgmt.communities import modes
 from propmgmt.communities import queries
 from propmgmt.money import format_fen
+from propmgmt.notifications import services as notifications
+from propmgmt.tickets import vocab as ticket_vocab
 
 PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "auth.set_language", "static",
                           "bootstrap.static"}
@@ -48,6 +50,13 @@ def _template_helpers():
         "org_labels": modes.ORG_LABELS,
         "occupancy_labels": roles.OCCUPANCY_KINDS,
         "format_fen": format_fen,
+        "ticket_statuses": ticket_vocab.STATUSES,
+        "ticket_kinds": ticket_vocab.KINDS,
+        "ticket_categories": ticket_vocab.CATEGORIES,
+        "ticket_priorities": ticket_vocab.PRIORITIES,
+        "ticket_channels": ticket_vocab.CHANNELS,
+        "ticket_actions": ticket_vocab.ACTIONS,
+        "unread_notifications": lambda: notifications.unread_count(current_user),
         "get_locale": get_locale,
         "format_datetime": format_datetime,
     }

@@ -7,11 +7,17 @@ PUBLIC_ENDPOINTS = {
 }
 
 
+def _sample(converter):
+    """A value the converter accepts: the first choice of an `any`, else 1."""
+    items = getattr(converter, "items", None)
+    return sorted(items)[0] if items else 1
+
+
 def _routes(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
-        values = {arg: 1 for arg in rule.arguments}
+        values = {arg: _sample(rule._converters.get(arg)) for arg in rule.arguments}
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, rule.build(values, append_unknown=False)[1]
 

@@ -22,6 +22,7 @@ def render(notification):
     from propmgmt.tickets import vocab  # noqa: PLC0415
 
     params = dict(notification.params or {})
+    params.setdefault("ticket_id", notification.ticket_id)
     if "status" in params:
         params["status"] = vocab.STATUSES.get(params["status"], params["status"])
     if params.get("reason") in vocab.ACTIONS:

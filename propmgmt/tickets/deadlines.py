@@ -58,3 +58,37 @@ def limits(community_id, kind, category, priority):
 
 def due(start, minutes):
     return start + dt.timedelta(minutes=minutes)
+
+
+def set_limits(*, community, kind, category, priority, response_minutes, resolution_minutes,
+               actor=None):
+    """Store a community's own limits for one kind x category x priority."""
+    from flask_babel import gettext as _  # noqa: PLC0415
+
+    from propmgmt import audit  # noqa: PLC0415
+    from propmgmt.errors import Invalid  # noqa: PLC0415
+
+    if kind not in vocab.CATEGORIES or category not in vocab.CATEGORIES[kind] \
+            or priority not in vocab.PRIORITIES:
+        raise Invalid(fields={"category": [_("Choose a category from the list.")]})
+    errors = {}
+    if not 1 <= response_minutes <= MAX_MINUTES:
+        errors["response_minutes"] = [_("Enter between 1 minute and 90 days.")]
+    if not response_minutes <= resolution_minutes <= MAX_MINUTES:
+        errors["resolution_hours"] = [_("The resolution limit must be at least the response "
+                                        "limit and at most 90 days.")]
+    if errors:
+        raise Invalid(fields=errors)
+    row = db.session.scalar(sa.select(TicketDeadline).where(
+        TicketDeadline.community_id == community.id, TicketDeadline.kind == kind,
+        TicketDeadline.category == category, TicketDeadline.priority == priority))
+    if row is None:
+        row = TicketDeadline(community_id=community.id, kind=kind, category=category,
+                             priority=priority)
+        db.session.add(row)
+    row.response_minutes, row.resolution_minutes = response_minutes, resolution_minutes
+    audit.record("tickets.deadline", actor=actor, community_id=community.id, kind=kind,
+                 category=category, priority=priority, response_minutes=response_minutes,
+                 resolution_minutes=resolution_minutes)
+    db.session.commit()
+    return row

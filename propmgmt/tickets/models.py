@@ -57,6 +57,7 @@ class Ticket(CommunityOwned, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    community: Mapped["Community"] = relationship()  # noqa: F821
     dwelling: Mapped[Optional["Dwelling"]] = relationship()  # noqa: F821
     reporter: Mapped[Optional["User"]] = relationship(foreign_keys=[reporter_id])  # noqa: F821
     assignee: Mapped[Optional["User"]] = relationship(foreign_keys=[assignee_id])  # noqa: F821

@@ -96,6 +96,11 @@ def queue_stmt(community, user, filters):
     return filters.apply(visible(stmt, user), user)
 
 
+def all_in_queue(community, user, filters):
+    """Every ticket of the queue (for exports), in queue order."""
+    return list(db.session.scalars(queue_stmt(community, user, filters)).unique())
+
+
 def timeline(ticket):
     return list(db.session.scalars(
         sa.select(TicketEvent).where(TicketEvent.community_id == ticket.community_id,
