@@ -9,10 +9,11 @@ def register(app):
     from propmgmt.api import auth  # noqa: PLC0415 (imported when an app is built)
     from propmgmt.api import communities  # noqa: PLC0415
     from propmgmt.api import security  # noqa: PLC0415
+    from propmgmt.api import tickets  # noqa: PLC0415
     from propmgmt.extensions import api  # noqa: PLC0415
     from propmgmt.extensions import csrf  # noqa: PLC0415
 
     security.register_scheme(api.spec)
-    for blueprint in (auth.bp, communities.bp):
+    for blueprint in (auth.bp, communities.bp, tickets.bp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

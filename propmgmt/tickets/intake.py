@@ -54,7 +54,7 @@ class TicketInput:
             self._check_resident_filing(community, actor, errors)
         else:
             raise NotAllowed(_("You may not file tickets in this community."))
-        if self.kind == vocab.REPAIR and self.dwelling is None and not self.location:
+        if self.kind == vocab.REPAIR and self.dwelling_id in (None, "") and not self.location:
             errors.setdefault("location", [_("Say where the problem is, or choose a dwelling.")])
         if errors:
             raise Invalid(fields=errors)

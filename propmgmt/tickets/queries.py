@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
 from propmgmt import roles
+from propmgmt.auth.models import User
 from propmgmt import scoping
 from propmgmt.communities.models import Dwelling
 from propmgmt.communities.models import Occupancy
@@ -91,7 +92,8 @@ def queue_stmt(community, user, filters):
     is_open = sa.case((Ticket.status.in_(vocab.OPEN_STATUSES), 0), else_=1)
     stmt = (sa.select(Ticket).where(Ticket.community_id == community.id)
             .options(joinedload(Ticket.dwelling).joinedload(Dwelling.building),
-                     joinedload(Ticket.assignee), joinedload(Ticket.reporter))
+                     joinedload(Ticket.assignee).lazyload(User.memberships),
+                     joinedload(Ticket.reporter).lazyload(User.memberships))
             .order_by(is_open, due, Ticket.id))
     return filters.apply(visible(stmt, user), user)
 
@@ -128,7 +130,6 @@ def photo(ticket, photo_id):
 def assignable_members(community):
     """(user id, name, roles) of members a ticket can be assigned to: everyone but residents."""
     from propmgmt.auth.models import Membership  # noqa: PLC0415
-    from propmgmt.auth.models import User  # noqa: PLC0415
 
     rows = db.session.execute(
         sa.select(User.id, User.display_name, Membership.role)
