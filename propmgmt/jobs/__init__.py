@@ -1,1 +1,49 @@
-"""Periodic jobs, declared as data; `flask scheduler` runs them, `flask jobs run NAME` runs one."""
+"""Periodic jobs, declared as data; `flask scheduler` runs them, `flask jobs run NAME` runs one.
+
+A job is a name, a trigger (plain data: `every(minutes=5)` or `cron("30 2 * * *")`, read in the
+scheduler's time zone, PROPMGMT_TIMEZONE) and a module-level function that calls services inside
+an app context, is idempotent, and returns a one-line summary. Adding a job is one line in JOBS.
+"""
+import dataclasses
+from typing import Callable
+
+from propmgmt.jobs import tickets
+
+
+def every(**interval):
+    """An interval trigger as data, e.g. every(minutes=5) (APScheduler IntervalTrigger fields)."""
+    return {"trigger": "interval", **interval}
+
+
+def cron(expression):
+    """A crontab trigger as data, e.g. cron("30 2 * * *") (APScheduler CronTrigger.from_crontab)."""
+    return {"trigger": "cron", "crontab": expression}
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    name: str
+    trigger: dict
+    func: Callable[[], str]
+    help: str
+
+
+JOBS = [
+    Job(name="tickets.escalate", trigger=every(minutes=5), func=tickets.escalate,
+        help="Escalate every ticket past its deadline one level up its mode's path."),
+]
+
+
+def by_name(name):
+    """The job called `name`, or None."""
+    return next((job for job in JOBS if job.name == name), None)
+
+
+def describe(trigger):
+    """A trigger in words for `flask jobs list`: "every 5 minutes", "cron 30 2 * * *"."""
+    fields = {k: v for k, v in trigger.items() if k != "trigger"}
+    if trigger["trigger"] == "interval":
+        return "every " + " ".join(f"{value} {unit}" for unit, value in fields.items())
+    if trigger["trigger"] == "cron":
+        return f"cron {fields['crontab']}"
+    return repr(trigger)

@@ -18,10 +18,11 @@ from propmgmt.notifications.models import Notification
 from propmgmt.notifications.models import OutboxMessage
 from propmgmt.notifications.services import OUTBOX_KINDS
 from propmgmt.tickets import routing
-from propmgmt.tickets import vocab
 from propmgmt.tickets.models import Ticket
 from propmgmt.tickets.models import TicketBreach
 from propmgmt.tickets.models import TicketEvent
+from propmgmt.tickets.queries import awaiting_response
+from propmgmt.tickets.queries import due_clause
 from propmgmt.tickets.queries import overdue_clause
 
 CHUNK = 500
@@ -39,13 +40,13 @@ def _next_handler():
 
 def _record_breaches(now, community_id=None):
     """Insert the new breaches; returns [(breach id, ticket id, community id, from, to)]."""
-    awaiting = Ticket.status.in_(vocab.AWAITING_RESPONSE)
+    awaiting = awaiting_response(now)
     candidates = sa.select(
         Ticket.community_id, Ticket.id,
         sa.case((awaiting, "response"), else_="resolution"),
-        sa.case((awaiting, Ticket.response_due_at), else_=Ticket.resolution_due_at),
+        due_clause(now),
         Ticket.handler_kind, _next_handler(), sa.literal(now, UTCDateTime()),
-    ).where(overdue_clause(now))
+    ).where(overdue_clause(now)).order_by(Ticket.id)  # one lock order for runs that overlap
     if community_id is not None:
         candidates = candidates.where(Ticket.community_id == community_id)
     candidates = scoping.unscoped(candidates, reason="escalation job covers every community")

@@ -66,13 +66,17 @@ class Ticket(CommunityOwned, db.Model):
     def is_open(self):
         return self.status in vocab.OPEN_STATUSES
 
-    def current_due_at(self):
-        """The deadline that matters now: response until accepted, then resolution."""
-        return self.response_due_at if self.status in vocab.AWAITING_RESPONSE \
-            else self.resolution_due_at
+    def current_due_at(self, now=None):
+        """The deadline that matters now: response until accepted (or until the resolution
+        deadline has passed too), then resolution."""
+        now = now or utcnow()
+        if self.status in vocab.AWAITING_RESPONSE and now < self.resolution_due_at:
+            return self.response_due_at
+        return self.resolution_due_at
 
     def is_overdue(self, now=None):
-        return self.is_open and (now or utcnow()) > self.current_due_at()
+        now = now or utcnow()
+        return self.is_open and now > self.current_due_at(now)
 
 
 class TicketEvent(CommunityOwned, db.Model):

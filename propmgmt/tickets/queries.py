@@ -23,13 +23,25 @@ from propmgmt.tickets.models import TicketPhoto
 SEES_WHOLE_COMMUNITY = set(roles.COMMUNITY_ROLES) - {roles.RESIDENT, roles.TECHNICIAN}
 
 
+def awaiting_response(now):
+    """SQL: still waiting to be accepted, and the resolution deadline has not passed yet.
+
+    A ticket nobody accepts misses its response deadline first and its resolution deadline
+    later: two breaches, two levels of escalation.
+    """
+    return sa.and_(Ticket.status.in_(vocab.AWAITING_RESPONSE), Ticket.resolution_due_at > now)
+
+
+def due_clause(now):
+    """SQL: the deadline that matters now (see Ticket.current_due_at)."""
+    return sa.case((awaiting_response(now), Ticket.response_due_at),
+                   else_=Ticket.resolution_due_at)
+
+
 def overdue_clause(now=None):
-    """SQL: the ticket is open and past the deadline that matters in its status."""
+    """SQL: the ticket is open and past the deadline that matters now."""
     now = now or utcnow()
-    return sa.and_(
-        Ticket.status.in_(vocab.OPEN_STATUSES),
-        sa.case((Ticket.status.in_(vocab.AWAITING_RESPONSE), Ticket.response_due_at),
-                else_=Ticket.resolution_due_at) < now)
+    return sa.and_(Ticket.status.in_(vocab.OPEN_STATUSES), due_clause(now) < now)
 
 
 def _own_rows(user):
@@ -87,8 +99,7 @@ class Filters:
 
 def queue_stmt(community, user, filters):
     """A community's tickets the user may see, filtered, most urgent first, with what a row shows."""
-    due = sa.case((Ticket.status.in_(vocab.AWAITING_RESPONSE), Ticket.response_due_at),
-                  else_=Ticket.resolution_due_at)
+    due = due_clause(utcnow())
     is_open = sa.case((Ticket.status.in_(vocab.OPEN_STATUSES), 0), else_=1)
     stmt = (sa.select(Ticket).where(Ticket.community_id == community.id)
             .options(joinedload(Ticket.dwelling).joinedload(Dwelling.building),

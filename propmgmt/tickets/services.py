@@ -1,4 +1,6 @@
 """Filing tickets, moving them through the workflow, rating them."""
+import contextlib
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
@@ -109,20 +111,27 @@ def transition(*, ticket, action, actor, note=None, assignee_id=None, photos=())
         raise Invalid(fields={"note": [_("Keep the note under %(n)s characters.", n=5000)]})
     checked = photo_store.check_all(photos)
     before = ticket.status
-    recipients = _apply(ticket, action, actor, assignee_id)
-    event = _event(ticket, actor, action, before, ticket.status, note,
-                   assignee_id=ticket.assignee_id if action == "assign" else None)
-    _add_photos(ticket, event, actor, checked)
-    for kind, user_ids, extra in recipients:
-        notify([u for u in user_ids if u != actor.id], community_id=ticket.community_id, kind=kind,
-               ticket_id=ticket.id, title=ticket.title, **extra)
-    _commit_or_conflict()
+    with _stale_is_conflict():
+        recipients = _apply(ticket, action, actor, assignee_id)
+        event = _event(ticket, actor, action, before, ticket.status, note,
+                       assignee_id=ticket.assignee_id if action == "assign" else None)
+        _add_photos(ticket, event, actor, checked)
+        for kind, user_ids, extra in recipients:
+            notify([u for u in user_ids if u != actor.id], community_id=ticket.community_id,
+                   kind=kind, ticket_id=ticket.id, title=ticket.title, **extra)
+        db.session.commit()
     return ticket
 
 
-def _commit_or_conflict():
+@contextlib.contextmanager
+def _stale_is_conflict():
+    """A concurrent change to the ticket (its version moved) is a 409, wherever the flush happens.
+
+    The versioned UPDATE may run at any flush (the timeline event's, an autoflush), not only at
+    commit, so the whole change is guarded.
+    """
     try:
-        db.session.commit()
+        yield
     except StaleDataError:
         db.session.rollback()
         raise Conflict(_("Someone else changed this ticket a moment ago. Reload and try "
@@ -185,9 +194,10 @@ def rate(*, ticket, actor, score, comment=None):
     comment = (comment or "").strip() or None
     if comment and len(comment) > 2000:
         raise Invalid(fields={"comment": [_("Keep the comment under %(n)s characters.", n=2000)]})
-    ticket.rating, ticket.rating_comment, ticket.rated_at = score, comment, utcnow()
-    _event(ticket, actor, "rate", ticket.status, ticket.status, note=comment)
-    _commit_or_conflict()
+    with _stale_is_conflict():
+        ticket.rating, ticket.rating_comment, ticket.rated_at = score, comment, utcnow()
+        _event(ticket, actor, "rate", ticket.status, ticket.status, note=comment)
+        db.session.commit()
     return ticket
 
 
