@@ -21,11 +21,21 @@ from propmgmt.communities.models import Person
 from propmgmt.communities.models import PropertyCompany
 from propmgmt.communities.models import ServiceContract
 from propmgmt.db import db
+from propmgmt.db import utcnow
 from propmgmt.demo import data
+from propmgmt.notifications.models import Notification
+from propmgmt.tickets import deadlines
+from propmgmt.tickets import vocab
+from propmgmt.tickets.models import Ticket
+from propmgmt.tickets.models import TicketBreach
+from propmgmt.tickets.models import TicketEvent
+from propmgmt.tickets.queries import overdue_clause
+from tests.factories import UserFactory
 
 DEMO_NAMES = [spec.name for spec in data.COMMUNITIES]
 COUNTED = (Community, ModeChange, Building, Dwelling, Person, Occupancy, Organization,
-           PropertyCompany, ServiceContract, User, Membership, AuditEntry)
+           PropertyCompany, ServiceContract, User, Membership, AuditEntry, Ticket, TicketEvent,
+           TicketBreach, Notification)
 
 
 def run(app, *args):
@@ -107,3 +117,65 @@ def test_load_runs_once_and_logins_lists_every_account(app):
     for username in data.USERNAMES:
         assert any(line.split()[:2] == [username, data.PASSWORD] for line in lines), username
     assert "resident (owner of 1-502, 3-201)" in result.output
+
+
+def test_load_files_two_months_of_tickets_in_every_status(app):
+    assert run(app, "load").exit_code == 0
+    now = utcnow()
+    communities = {c.name: c for c in demo_communities()}
+    per_community = {name: count(Ticket, Ticket.community_id == c.id)
+                     for name, c in communities.items()}
+    assert all(15 <= n <= 30 for n in per_community.values()), per_community
+    assert max(per_community, key=per_community.get) == "和平里小区"
+
+    ids = [c.id for c in communities.values()]
+    tickets = db.session.scalars(sa.select(Ticket).where(Ticket.community_id.in_(ids))).all()
+    assert {t.status for t in tickets} == set(vocab.STATUSES)
+    assert {t.kind for t in tickets} == set(vocab.KINDS)
+    assert len({t.category for t in tickets if t.kind == vocab.REPAIR}) >= 8
+    assert len({t.category for t in tickets if t.kind == vocab.COMPLAINT}) >= 5
+    assert {"phone", "walk_in", "hotline_12345", "app"} <= {t.channel for t in tickets}
+    assert all(t.external_ref for t in tickets if t.channel == "hotline_12345")
+    assert all(now - dt.timedelta(days=61) < t.created_at < now for t in tickets)
+    assert any(t.assignee_id == find_user("tech").id for t in tickets)
+
+    # Overdue now, escalated by the job and by hand; the secretary has some.
+    assert count(Ticket, Ticket.community_id.in_(ids), overdue_clause(now)) >= 3
+    assert all(t.escalations for t in tickets if t.is_overdue(now))
+    assert count(TicketEvent, TicketEvent.action == "overdue_escalation") >= 3
+    assert count(TicketEvent, TicketEvent.action == "escalate") >= 3
+    assert count(TicketBreach) == count(TicketEvent, TicketEvent.action == "overdue_escalation")
+    secretary = find_user("secretary")
+    assert any(t.handler_kind == modes.PARTY and t.is_open
+               and t.community_id in secretary.community_ids() for t in tickets)
+
+    ratings = [t.rating for t in tickets if t.rating is not None]
+    assert len(ratings) >= 8 and sum(r >= 4 for r in ratings) > 2 * sum(r <= 3 for r in ratings)
+    assert all(t.rating_comment for t in tickets if t.rating is not None and t.rating <= 3)
+    assert all(t.status == vocab.CLOSED for t in tickets if t.rating is not None)
+
+    for ticket in tickets:  # back-dated consistently: deadlines, stamps and the timeline
+        response, _resolution = deadlines.limits(ticket.community_id, ticket.kind,
+                                                 ticket.category, ticket.priority)
+        assert ticket.response_due_at == ticket.created_at + dt.timedelta(minutes=response)
+        events = db.session.scalars(sa.select(TicketEvent).where(
+            TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all()
+        moments = [e.at for e in events]
+        assert moments == sorted(moments), ticket.title
+        assert events[0].action == "submit" and moments[0] == ticket.created_at
+        assert moments[-1] == ticket.updated_at < now
+        if ticket.status == vocab.CLOSED:
+            assert ticket.created_at < ticket.closed_at <= ticket.updated_at
+        if ticket.rating is not None:
+            assert ticket.rated_at == moments[-1]
+    assert count(Notification, Notification.created_at > now) == 0
+
+
+def test_tickets_leave_out_what_needs_an_account_the_demo_did_not_make(app):
+    UserFactory(username="tech")
+    UserFactory(username="rescom")
+    result = run(app, "load")
+    assert result.exit_code == 0, result.output
+    tech = find_user("tech")
+    assert count(Ticket, Ticket.assignee_id == tech.id) == 0
+    assert count(Ticket) >= 40

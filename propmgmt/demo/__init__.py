@@ -34,9 +34,10 @@ def load():
                                    + " ".join(filter(None, [error.message, details]))) from error
     dwellings = sum(len(c.dwellings) for c in loaded.values())
     buildings = sum(len(c.buildings) for c in loaded.values())
+    tickets = sum(len(c.tickets) for c in loaded.values())
     click.echo(f"Demo data loaded in {time.perf_counter() - started:.1f} s: {len(loaded)} "
                f"communities, {buildings} buildings, {dwellings} dwellings, "
-               f"{len(users)} logins.")
+               f"{tickets} tickets, {len(users)} logins.")
     click.echo("See the logins with `flask --app propmgmt demo logins`.")
 
 

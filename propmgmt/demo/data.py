@@ -1,7 +1,8 @@
 """The demo district as data: community specs, the demo users and the name pools.
 
 Everything here is plain data; `propmgmt.demo.loader` turns it into rows. To extend the demo
-(tickets, bills, history...), add a field to `CommunitySpec` and a `load_*` step in the loader.
+(bills, history...), add a field to `CommunitySpec` and a `load_*` step in the loader; the ticket
+history keeps its own data and steps in `propmgmt.demo.tickets`.
 """
 import dataclasses
 import datetime as dt
@@ -12,7 +13,7 @@ from propmgmt.communities import modes
 SEED = 2026  # every random choice (areas, names, phones) derives from it: same data every run
 DISTRICT = "东城区"
 PASSWORD = "demo-pass-2026"  # local demo only: every demo account shares it
-VERSION = 1  # bump when the demo's shape changes; recorded in the "demo.load" audit entry
+VERSION = 2  # bump when the demo's shape changes; recorded in the "demo.load" audit entry
 
 
 @dataclasses.dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Communities, buildings, mode changes, organizations and contracts go through the community
 services (validation, audit entries); the ~300 dwellings and their owners and tenants are added
 as ORM rows in bulk, committed once per community. Users are created through the auth services
-so passwords are hashed with argon2 and memberships and dwelling ties are made properly.
+so passwords are hashed with argon2 and memberships and dwelling ties are made properly. Then
+two months of tickets are filed and worked through the ticket services (`propmgmt.demo.tickets`).
 The load ends with a "demo.load" audit entry: its presence means the demo is fully loaded.
 """
 import dataclasses
@@ -24,6 +25,7 @@ from propmgmt.communities.models import Person
 from propmgmt.communities.models import PropertyCompany
 from propmgmt.db import db
 from propmgmt.demo import data
+from propmgmt.demo import tickets
 
 MARKER = "demo.load"
 
@@ -51,6 +53,7 @@ class LoadedCommunity:
     buildings: dict  # name -> Building
     dwellings: dict  # label (e.g. "3-502") -> Dwelling
     persons: list
+    tickets: list = dataclasses.field(default_factory=list)
 
 
 def state():
@@ -95,8 +98,11 @@ def load(echo=print):
         loaded[spec.key] = load_community(spec, taken_phones)
     echo(f"Creating {len(data.USERS)} demo users (argon2 hashing takes a few seconds)…")
     created, kept = load_users(loaded, echo)
+    echo("Filing two months of tickets…")
+    counts = tickets.load_tickets(loaded, created, echo)
     audit.record(MARKER, version=data.VERSION, seed=data.SEED,
-                 communities=[spec.name for spec in data.COMMUNITIES], users=created, kept=kept)
+                 communities=[spec.name for spec in data.COMMUNITIES], users=created, kept=kept,
+                 tickets=counts)
     db.session.commit()
     return loaded, created
 
