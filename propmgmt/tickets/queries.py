@@ -105,7 +105,8 @@ def queue_stmt(community, user, filters):
             .options(joinedload(Ticket.dwelling).joinedload(Dwelling.building),
                      joinedload(Ticket.assignee).lazyload(User.memberships),
                      joinedload(Ticket.reporter).lazyload(User.memberships))
-            .order_by(is_open, due, Ticket.id))
+            .order_by(is_open, sa.case((Ticket.status.in_(vocab.OPEN_STATUSES), due)),
+                      Ticket.created_at.desc(), Ticket.id.desc()))
     return filters.apply(visible(stmt, user), user)
 
 
