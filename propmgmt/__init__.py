@@ -58,12 +58,14 @@ def register_blueprints(app):
     from propmgmt.home import bp as home_bp  # noqa: PLC0415
     from propmgmt.notifications.views import bp as notifications_bp  # noqa: PLC0415
     from propmgmt.tickets.views import bp as tickets_bp  # noqa: PLC0415
+    from propmgmt.billing.views import bp as billing_bp  # noqa: PLC0415
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(communities_bp)
     app.register_blueprint(tickets_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(billing_bp)
     register_api(app)
 
 
@@ -82,10 +84,12 @@ def register_cli(app):
     from propmgmt.jobs.cli import jobs_cli  # noqa: PLC0415
     from propmgmt.jobs.cli import register_scheduler  # noqa: PLC0415
     from propmgmt.tickets.cli import tickets_cli  # noqa: PLC0415
+    from propmgmt.billing.cli import billing_cli  # noqa: PLC0415
 
     app.cli.add_command(users_cli)
     app.cli.add_command(communities_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(tickets_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(billing_cli)
     register_scheduler(app)

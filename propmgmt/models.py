@@ -19,3 +19,15 @@ from propmgmt.tickets.models import TicketBreach  # noqa: F401
 from propmgmt.tickets.models import TicketDeadline  # noqa: F401
 from propmgmt.tickets.models import TicketEvent  # noqa: F401
 from propmgmt.tickets.models import TicketPhoto  # noqa: F401
+from propmgmt.billing import ledger  # noqa: F401  (append-only guards)
+from propmgmt.billing.models import Allocation  # noqa: F401
+from propmgmt.billing.models import Bill  # noqa: F401
+from propmgmt.billing.models import BillAdjustment  # noqa: F401
+from propmgmt.billing.models import BillingSettings  # noqa: F401
+from propmgmt.billing.models import FeeItem  # noqa: F401
+from propmgmt.billing.models import FeeRate  # noqa: F401
+from propmgmt.billing.models import LedgerEntry  # noqa: F401
+from propmgmt.billing.models import Payment  # noqa: F401
+from propmgmt.billing.models import ProviderEvent  # noqa: F401
+from propmgmt.billing.models import Refund  # noqa: F401
+from propmgmt.billing.models import Reminder  # noqa: F401

@@ -54,6 +54,17 @@ def any_of(*predicates):
     return check
 
 
+def is_fee_collector(user, obj):
+    """Acts for the organization that collects fees under the community's current mode."""
+    from propmgmt.communities import modes  # noqa: PLC0415
+
+    community = obj if obj.__class__.__name__ == "Community" else getattr(obj, "community", None)
+    if community is None or community.management_mode is None:
+        return False
+    collector = modes.FEE_COLLECTOR[community.management_mode]
+    return bool(user.roles_in(community.id) & set(roles.ORG_ROLES[collector]))
+
+
 SUPERVISOR = has_role(roles.DISTRICT_SUPERVISOR)
 MANAGER = has_role(roles.PROPERTY_MANAGER)
 
@@ -77,6 +88,13 @@ RULES = {
                                                   roles.RESIDENTS_COMMITTEE,
                                                   roles.PARTY_SECRETARY,
                                                   roles.DISTRICT_SUPERVISOR)),
+    "billing.manage": any_of(is_admin, is_fee_collector),
+    "billing.record_payment": any_of(is_admin, is_fee_collector),
+    "billing.view_all": any_of(is_admin, is_fee_collector,
+                               has_role(roles.PROPERTY_MANAGER, roles.PROPERTY_STAFF,
+                                        roles.OWNERS_COMMITTEE, roles.RESIDENTS_COMMITTEE,
+                                        roles.PARTY_SECRETARY, roles.DISTRICT_SUPERVISOR)),
+    "billing.pay": any_of(is_admin, has_role(roles.RESIDENT)),
     "user.create": any_of(
         is_admin, holds_role_anywhere(roles.DISTRICT_SUPERVISOR, roles.PROPERTY_MANAGER)
     ),

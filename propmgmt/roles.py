@@ -34,3 +34,11 @@ OCCUPANCY_KINDS = {
     "tenant": _l("Tenant"),
     "family": _l("Family member"),
 }
+
+# The roles through which a user acts for each of the four organizations.
+ORG_ROLES = {
+    "property_company": (PROPERTY_MANAGER, PROPERTY_STAFF),
+    "residents_committee": (RESIDENTS_COMMITTEE,),
+    "owners_committee": (OWNERS_COMMITTEE,),
+    "party_organization": (PARTY_SECRETARY,),
+}

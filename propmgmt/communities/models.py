@@ -78,6 +78,9 @@ class Dwelling(CommunityOwned, Timestamps, db.Model):
     building_id: Mapped[int] = mapped_column(sa.ForeignKey("building.id", ondelete="CASCADE"), index=True)
     number: Mapped[str] = mapped_column(sa.String(32))
     area_x100: Mapped[int] = mapped_column(sa.BigInteger)
+    # occupied | vacant | undelivered (unsold: billed to the developer when the community says so)
+    occupancy_status: Mapped[str] = mapped_column(sa.String(16), default="occupied",
+                                                  server_default="occupied")
 
     building: Mapped[Building] = relationship(lazy="joined", innerjoin=True)
     occupancies: Mapped[list["Occupancy"]] = relationship(back_populates="dwelling")

@@ -7,6 +7,7 @@ an app context, is idempotent, and returns a one-line summary. Adding a job is o
 import dataclasses
 from typing import Callable
 
+from propmgmt.jobs import billing
 from propmgmt.jobs import tickets
 
 
@@ -31,6 +32,8 @@ class Job:
 JOBS = [
     Job(name="tickets.escalate", trigger=every(minutes=5), func=tickets.escalate,
         help="Escalate every ticket past its deadline one level up its mode's path."),
+    Job(name="billing.monthly_run", trigger=cron("0 2 1 * *"), func=billing.monthly_run,
+        help="Bill the month for every community on the 1st (idempotent)."),
 ]
 
 

@@ -6,9 +6,13 @@ outcome) is left for later; the log is the record for now.
 """
 import dataclasses
 import logging
+import threading
 import time
 
 log = logging.getLogger("propmgmt.jobs")
+# Jobs of one process run one after another: a billing run and an escalation pass never share a
+# moment, which keeps each run's transaction short and its effect easy to reason about.
+_ONE_AT_A_TIME = threading.Lock()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +32,11 @@ def run_job(app, job):
     An exception is logged with its traceback and reported as a failed run, so one bad run never
     stops the scheduler; the app context's teardown discards the session and its transaction.
     """
+    with _ONE_AT_A_TIME:
+        return _run(app, job)
+
+
+def _run(app, job):
     started = time.monotonic()
     with app.app_context():
         try:

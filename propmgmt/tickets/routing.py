@@ -3,13 +3,7 @@ from propmgmt import roles
 from propmgmt.communities import modes
 from propmgmt.tickets import vocab
 
-# The roles through which a user acts for each organization.
-HANDLER_ROLES = {
-    modes.COMPANY: (roles.PROPERTY_MANAGER, roles.PROPERTY_STAFF),
-    modes.RESIDENTS: (roles.RESIDENTS_COMMITTEE,),
-    modes.OWNERS: (roles.OWNERS_COMMITTEE,),
-    modes.PARTY: (roles.PARTY_SECRETARY,),
-}
+HANDLER_ROLES = roles.ORG_ROLES
 
 # Whoever oversees an organization hears complaints about it.
 OVERSEER = {

@@ -1,0 +1,2 @@
+"""Billing pages (staff)."""
+from propmgmt.billing.views import bp  # noqa: F401
