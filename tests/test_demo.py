@@ -179,3 +179,21 @@ def test_tickets_leave_out_what_needs_an_account_the_demo_did_not_make(app):
     tech = find_user("tech")
     assert count(Ticket, Ticket.assignee_id == tech.id) == 0
     assert count(Ticket) >= 40
+
+
+def test_demo_bills_a_year_and_most_dwellings_paid(app):
+    import sqlalchemy as sa  # noqa: PLC0415
+
+    from propmgmt.billing.models import Bill  # noqa: PLC0415
+    from propmgmt.billing.models import LedgerEntry  # noqa: PLC0415
+    from propmgmt.billing.models import Payment  # noqa: PLC0415
+    from propmgmt.communities.models import Dwelling  # noqa: PLC0415
+    from propmgmt.db import db  # noqa: PLC0415
+
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    dwellings = db.session.scalar(sa.select(sa.func.count()).select_from(Dwelling))
+    bills = db.session.scalar(sa.select(sa.func.count()).select_from(Bill))
+    assert bills == dwellings * 12
+    paying = db.session.scalar(sa.select(sa.func.count(sa.distinct(Payment.dwelling_id))))
+    assert 0.6 * dwellings < paying < dwellings
+    assert db.session.scalar(sa.select(sa.func.sum(LedgerEntry.amount_fen))) == 0

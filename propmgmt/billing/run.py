@@ -48,8 +48,8 @@ def _amount(months):
     factor = sa.case((sa.and_(Dwelling.occupancy_status.in_(("vacant", "undelivered")),
                               BillingSettings.vacancy_policy == "discount"), 100 - discount),
                      else_=100)
-    per_m2 = (FeeRate.rate_fen * Dwelling.area_x100 * months * factor + 5000) / 10000
-    per_dwelling = (FeeRate.rate_fen * months * factor + 50) / 100
+    per_m2 = (FeeRate.rate_fen * Dwelling.area_x100 * months * factor + 5000) // 10000
+    per_dwelling = (FeeRate.rate_fen * months * factor + 50) // 100
     return sa.case((FeeItem.basis == "per_m2", per_m2), else_=per_dwelling)
 
 

@@ -25,6 +25,7 @@ from propmgmt.communities.models import Person
 from propmgmt.communities.models import PropertyCompany
 from propmgmt.db import db
 from propmgmt.demo import data
+from propmgmt.demo import billing
 from propmgmt.demo import tickets
 
 MARKER = "demo.load"
@@ -100,9 +101,11 @@ def load(echo=print):
     created, kept = load_users(loaded, echo)
     echo("Filing two months of tickets…")
     counts = tickets.load_tickets(loaded, created, echo)
+    echo("Billing twelve months and recording payments…")
+    paid = billing.load_billing(loaded, created, echo)
     audit.record(MARKER, version=data.VERSION, seed=data.SEED,
                  communities=[spec.name for spec in data.COMMUNITIES], users=created, kept=kept,
-                 tickets=counts)
+                 tickets=counts, payments=paid)
     db.session.commit()
     return loaded, created
 

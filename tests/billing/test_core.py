@@ -31,6 +31,8 @@ def test_rule_23_quarterly_amount_rounds_half_up_once():
     result = run.run_billing(period="2026-01", community=estate.community)
     amounts = sorted(v.bill.amount_fen for v in bills(estate))
     assert result.created == 2 and amounts == [3254, 9761]  # 0.45 x 72.3 x 1 and x 3 months
+    stored = db.session.execute(sa.text("SELECT amount_fen FROM bill")).scalars().all()
+    assert all(type(a) is int for a in stored)  # integer fen in the database, never a float
 
 
 def test_run_is_idempotent_and_bills_new_dwellings(estate):
