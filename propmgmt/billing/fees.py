@@ -118,3 +118,70 @@ def change_rate(*, item, rate_fen, effective_from, actor=None, announced_on=None
 def fee_items(community):
     return list(db.session.scalars(sa.select(FeeItem).where(
         FeeItem.community_id == community.id).order_by(FeeItem.id)))
+
+
+VACANCY_POLICIES = ("full", "discount", "developer")
+MAX_LATE_FEE_BP = 100  # 1% a day; courts already call that excessive (DOMAIN §2.5)
+DEFAULT_LATE_FEE_CAP_PCT = 30
+
+
+def current_settings(community):
+    """The community's billing settings for display: the saved row, or unsaved defaults."""
+    found = db.session.scalar(sa.select(BillingSettings).where(
+        BillingSettings.community_id == community.id))
+    if found is not None:
+        return found
+    defaults = {c.name: c.default.arg for c in BillingSettings.__table__.columns
+                if c.default is not None and c.default.is_scalar}
+    return BillingSettings(community_id=community.id, **defaults)
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_settings(due_day, vacancy_policy, vacancy_discount_pct, late_fee_daily_bp,
+                    late_fee_cap_pct):
+    errors = {}
+    if not _is_int(due_day) or not 1 <= due_day <= 28:
+        errors["due_day"] = [_("The due day must be a day from 1 to 28.")]
+    if vacancy_policy not in VACANCY_POLICIES:
+        errors["vacancy_policy"] = [_("Choose how vacant and undelivered dwellings are billed.")]
+    elif vacancy_policy == "discount" and (not _is_int(vacancy_discount_pct)
+                                           or not 1 <= vacancy_discount_pct <= 100):
+        errors["vacancy_discount_pct"] = [_("Enter a discount from 1 to 100 per cent.")]
+    if late_fee_daily_bp is None:
+        if late_fee_cap_pct is not None:
+            errors["late_fee_cap_pct"] = [_(
+                "A cap needs a daily late-fee rate; leave both empty when the contract has no "
+                "late fee.")]
+    elif not _is_int(late_fee_daily_bp) or not 1 <= late_fee_daily_bp <= MAX_LATE_FEE_BP:
+        errors["late_fee_daily_bp"] = [_(
+            "Enter the contract's daily rate from 1 to %(max)s basis points (5 = 0.05%% a day), "
+            "or leave it empty.", max=MAX_LATE_FEE_BP)]
+    if late_fee_cap_pct is not None and (not _is_int(late_fee_cap_pct)
+                                         or not 1 <= late_fee_cap_pct <= 100):
+        errors["late_fee_cap_pct"] = [_("Enter a cap from 1 to 100 per cent of the amount owed.")]
+    return errors
+
+
+def update_settings(community, *, due_day, vacancy_policy, vacancy_discount_pct=None,
+                    late_fee_daily_bp=None, late_fee_cap_pct=None, actor=None):
+    """Save how the community bills; a late fee only where the contract sets one (rule 30)."""
+    errors = _check_settings(due_day, vacancy_policy, vacancy_discount_pct, late_fee_daily_bp,
+                             late_fee_cap_pct)
+    if errors:
+        raise Invalid(fields=errors)
+    settings = settings_of(community)
+    settings.due_day = due_day
+    settings.vacancy_policy = vacancy_policy
+    settings.vacancy_discount_pct = vacancy_discount_pct if vacancy_policy == "discount" else 0
+    settings.late_fee_daily_bp = late_fee_daily_bp
+    settings.late_fee_cap_pct = None if late_fee_daily_bp is None else (
+        late_fee_cap_pct if late_fee_cap_pct is not None else DEFAULT_LATE_FEE_CAP_PCT)
+    audit.record("billing.settings", actor=actor, community_id=community.id, due_day=due_day,
+                 vacancy_policy=vacancy_policy,
+                 vacancy_discount_pct=settings.vacancy_discount_pct,
+                 late_fee_daily_bp=late_fee_daily_bp, late_fee_cap_pct=settings.late_fee_cap_pct)
+    db.session.commit()
+    return settings

@@ -68,7 +68,7 @@ def _pay(item, actor, today):
     for dwelling_id, period, amount in bills:
         by_dwelling.setdefault(dwelling_id, []).append((period, amount))
     count = 0
-    for label, dwelling in sorted(item.dwellings.items()):
+    for _label, dwelling in sorted(item.dwellings.items()):
         draw = rng.random()
         owed = by_dwelling.get(dwelling.id, [])
         if draw < PAID_UP:
