@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app propmgmt
 STAMP := $(VENV)/.installed-stamp
 MO := propmgmt/translations/zh/LC_MESSAGES/messages.mo propmgmt/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test setup db demo lint catalogs babel-compile clean
+.PHONY: run test setup db demo bench lint catalogs babel-compile clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ run: demo
 
 test: setup
 	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/billing.py
 
 lint: setup
 	$(BIN)/ruff check propmgmt tests tools

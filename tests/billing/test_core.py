@@ -40,6 +40,11 @@ def test_run_is_idempotent_and_bills_new_dwellings(estate):
     again = run.run_billing(period=PERIOD, community=estate.community)
     assert (first.created, first.skipped) == (3, 0)
     assert (again.created, again.skipped) == (0, 3)
+    from tests.factories import DwellingFactory  # noqa: PLC0415
+
+    DwellingFactory(building=estate.dwellings[0].building, number="999", area_x100=5000)
+    later = run.run_billing(period=PERIOD, community=estate.community)
+    assert (later.created, later.skipped) == (1, 3)
 
 
 def test_malformed_and_far_future_periods_are_refused(estate):
