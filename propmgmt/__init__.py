@@ -59,6 +59,7 @@ def register_blueprints(app):
     from propmgmt.notifications.views import bp as notifications_bp  # noqa: PLC0415
     from propmgmt.tickets.views import bp as tickets_bp  # noqa: PLC0415
     from propmgmt.billing.views import bp as billing_bp  # noqa: PLC0415
+    from propmgmt.billing.webhooks import register as register_webhooks  # noqa: PLC0415
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
@@ -66,6 +67,7 @@ def register_blueprints(app):
     app.register_blueprint(tickets_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(billing_bp)
+    register_webhooks(app)
     register_api(app)
 
 

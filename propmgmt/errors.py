@@ -58,7 +58,7 @@ def _default_messages():
 
 
 def wants_json():
-    return request.path.startswith("/api/") or request.path.startswith("/payments/")
+    return request.path.startswith("/api/") or request.path.startswith("/payments/stripe/")
 
 
 def error_response(status, code, message=None, fields=None, headers=None):

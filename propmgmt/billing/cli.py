@@ -28,3 +28,13 @@ def run_command(period, community_name):
         click.echo(f"Created {result.created} bill lines for {period}; {result.skipped} existed.")
     else:
         click.echo(f"Nothing to do: all {result.skipped} bill lines for {period} already exist.")
+
+
+@billing_cli.command("reconcile")
+@click.option("--minutes", default=10, show_default=True, type=click.IntRange(min=0),
+              help="Ask about online payments still pending after this many minutes.")
+def reconcile_command(minutes):
+    """Ask the payment provider about pending online payments and apply their final state."""
+    from propmgmt.billing import online  # noqa: PLC0415
+
+    click.echo(online.reconcile(older_than_minutes=minutes).summary())

@@ -11,6 +11,7 @@ from propmgmt.billing.models import FeeRate
 from propmgmt.billing.periods import CYCLE_MONTHS
 from propmgmt.billing.periods import add_months
 from propmgmt.db import db
+from propmgmt.errors import Conflict
 from propmgmt.errors import Invalid
 
 BASES = ("per_m2", "per_dwelling")
@@ -68,20 +69,29 @@ def create_fee_item(*, community, name, basis, rate_fen, actor=None, kind="servi
     _add_rate(item, rate_fen, effective_from or today.replace(day=1), today, actor)
     audit.record("fee_item.create", actor=actor, community_id=community.id, name=item.name,
                  rate_fen=rate_fen)
-    db.session.commit()
+    _commit_or_conflict()
     return item
+
+
+def _commit_or_conflict():
+    """Two people saving the same item or rate date at once: the second is told, not a 500."""
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise Conflict(_("Someone saved the same fee or rate a moment ago. Reload and check.")) \
+            from None
 
 
 def _check_rate(item, rate_fen, field="rate_fen"):
     if isinstance(rate_fen, bool) or not isinstance(rate_fen, int) or not 0 <= rate_fen <= MAX_RATE_FEN:
         raise Invalid(fields={field: [_("Enter a rate in fen from 0 to %(max)s.", max=MAX_RATE_FEN)]})
     if item.price_form == "guided":
-        low = item.guided_base_fen * (100 - item.guided_float_pct) / 100
-        high = item.guided_base_fen * (100 + item.guided_float_pct) / 100
-        if not low <= rate_fen <= high:
+        base, spread = item.guided_base_fen, item.guided_float_pct
+        if not base * (100 - spread) <= rate_fen * 100 <= base * (100 + spread):  # exact integers
             raise Invalid(fields={field: [_(
                 "A government-guided rate must lie between %(low)s and %(high)s fen.",
-                low=int(low), high=int(high))]})
+                low=-(-base * (100 - spread) // 100), high=base * (100 + spread) // 100)]})
 
 
 def _add_rate(item, rate_fen, effective_from, announced_on, actor):
@@ -111,7 +121,7 @@ def change_rate(*, item, rate_fen, effective_from, actor=None, announced_on=None
     rate = _add_rate(item, rate_fen, effective_from, announced_on, actor)
     audit.record("fee_item.rate", actor=actor, community_id=item.community_id, name=item.name,
                  rate_fen=rate_fen, effective_from=effective_from.isoformat())
-    db.session.commit()
+    _commit_or_conflict()
     return rate
 
 

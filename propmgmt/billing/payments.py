@@ -51,7 +51,7 @@ def allocate(payment, dwelling, amount_fen, first_bill=None):
 
 
 def record_payment(*, dwelling, amount_fen, method, reference, actor=None, bill=None,
-                   received_at=None):
+                   received_at=None, idempotency_key=None):
     """An offline payment (cash, bank transfer) with its reference; the rest stays as credit."""
     check_amount(amount_fen)
     errors = {}
@@ -74,7 +74,7 @@ def record_payment(*, dwelling, amount_fen, method, reference, actor=None, bill=
     payment = Payment(community_id=dwelling.community_id, dwelling_id=dwelling.id,
                       bill_id=None, method=method, amount_fen=amount_fen, reference=reference,
                       status="succeeded", created_by_id=getattr(actor, "id", None),
-                      received_at=received_at or utcnow())
+                      received_at=received_at or utcnow(), idempotency_key=idempotency_key)
     db.session.add(payment)
     try:
         db.session.flush()

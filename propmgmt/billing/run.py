@@ -125,6 +125,7 @@ def run_billing(*, period, community=None, actor=None):
     """Bill `period` for one community (or all); returns how many lines were created and skipped."""
     community_id = getattr(community, "id", None)
     year, month = periods.parse(period)
+    period = periods.label(year, month)
     todo = _incomplete(_plan(period, periods.first_day(period), month), period, community_id)
     created = _insert(candidates(period, community_id, only=todo)) if todo else 0
     skipped = _existing(period, community_id) - created

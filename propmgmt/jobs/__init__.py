@@ -34,6 +34,8 @@ JOBS = [
         help="Escalate every ticket past its deadline one level up its mode's path."),
     Job(name="billing.monthly_run", trigger=cron("0 2 1 * *"), func=billing.monthly_run,
         help="Bill the month for every community on the 1st (idempotent)."),
+    Job(name="billing.reconcile", trigger=every(minutes=10), func=billing.reconcile,
+        help="Ask the payment provider about online payments pending for 10 minutes."),
 ]
 
 

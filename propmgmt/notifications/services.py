@@ -12,9 +12,11 @@ TEXTS = {
     "ticket.status": _l("Your ticket #%(ticket_id)s (%(title)s) is now: %(status)s"),
     "ticket.assigned": _l("Ticket #%(ticket_id)s (%(title)s) was assigned to you"),
     "ticket.escalated": _l("Ticket #%(ticket_id)s (%(title)s) was escalated to you: %(reason)s"),
+    "billing.reminder": _l("Payment reminder for %(label)s: %(amount)s yuan is overdue. Please pay "
+                           "or contact the fee collector."),
 }
 # Kinds that also go out by SMS (through the outbox).
-OUTBOX_KINDS = {"ticket.escalated", "ticket.assigned"}
+OUTBOX_KINDS = {"ticket.escalated", "ticket.assigned", "billing.reminder"}
 
 
 def render(notification):
