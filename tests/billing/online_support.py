@@ -63,4 +63,5 @@ def ledger_total():
 
 def pay(client, bill, payment_method="pm_card_visa"):
     """The pay page's script: POST {payment_method} as JSON."""
-    return client.post(f"/bills/{bill.id}/pay", json={"payment_method": payment_method})
+    return client.post(f"/bills/{bill.id}/pay", json={"payment_method": payment_method},
+                       headers={"Accept-Language": "en"})
