@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app propmgmt
 STAMP := $(VENV)/.installed-stamp
 MO := propmgmt/translations/zh/LC_MESSAGES/messages.mo propmgmt/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test setup db demo bench lint catalogs babel-compile clean
+.PHONY: run run-stripe test setup db demo bench lint catalogs babel-compile clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ demo: db
 run: demo
 	@$(FLASK) demo logins
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+run-stripe: demo
+	@$(FLASK) demo logins
+	tools/run_with_localstripe.sh
 
 test: setup
 	$(BIN)/pytest

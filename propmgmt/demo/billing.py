@@ -59,8 +59,16 @@ def load_community_billing(item, usernames, today):
     return _pay(item, _staff(community, usernames), today)
 
 
+def _demo_homes(key):
+    """The dwellings of the demo's resident logins: they keep this month's bill open, so a
+    resident logging in has something to pay."""
+    return {label for user in data.USERS for grant in user.grants
+            if grant.community == key for label in grant.dwellings}
+
+
 def _pay(item, actor, today):
     """One payment per paying dwelling, covering its bills up to where it stopped paying."""
+    homes = _demo_homes(item.spec.key)
     rng = random.Random(f"{data.SEED}:billing:{item.spec.key}")
     bills = db.session.execute(sa.select(Bill.dwelling_id, Bill.period, Bill.amount_fen).where(
         Bill.community_id == item.community.id).order_by(Bill.dwelling_id, Bill.period)).all()
@@ -68,10 +76,12 @@ def _pay(item, actor, today):
     for dwelling_id, period, amount in bills:
         by_dwelling.setdefault(dwelling_id, []).append((period, amount))
     count = 0
-    for _label, dwelling in sorted(item.dwellings.items()):
+    for label, dwelling in sorted(item.dwellings.items()):
         draw = rng.random()
         owed = by_dwelling.get(dwelling.id, [])
-        if draw < PAID_UP:
+        if label in homes:
+            covered = owed[:-1]
+        elif draw < PAID_UP:
             covered = owed[:-1] if rng.random() < 0.3 else owed  # some owe just this month
         elif draw < PAID_UP + STOPPED:
             covered = owed[:rng.randrange(1, MONTHS - 3)]
@@ -105,7 +115,7 @@ def load_billing(loaded, usernames, echo=print):
 
 def _refund_example(item):
     """A partial refund: an owner paid twice for one month and got the difference back."""
-    dwelling = item.dwellings.get("1-502")
+    dwelling = item.dwellings.get("1-101")
     if dwelling is None or not balances.open_bills_of(dwelling):
         return
     view = balances.open_bills_of(dwelling)[0]
