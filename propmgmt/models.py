@@ -31,3 +31,4 @@ from propmgmt.billing.models import Payment  # noqa: F401
 from propmgmt.billing.models import ProviderEvent  # noqa: F401
 from propmgmt.billing.models import Refund  # noqa: F401
 from propmgmt.billing.models import Reminder  # noqa: F401
+from propmgmt.billing.models import ParkingSpace  # noqa: F401

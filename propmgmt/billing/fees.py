@@ -14,7 +14,7 @@ from propmgmt.db import db
 from propmgmt.errors import Conflict
 from propmgmt.errors import Invalid
 
-BASES = ("per_m2", "per_dwelling")
+BASES = ("per_m2", "per_dwelling", "per_space")
 KINDS = ("service", "parking", "pass_through", "other")
 PRICE_FORMS = ("guided", "market")
 MAX_RATE_FEN = 100_000_00  # 100,000 yuan a month: anything above is a typo
@@ -38,7 +38,7 @@ def _check_item(name, kind, basis, cycle, price_form, guided_base_fen, guided_fl
     if kind not in KINDS:
         errors["kind"] = [_("Choose a kind of fee.")]
     if basis not in BASES:
-        errors["basis"] = [_("Charge per m² or per dwelling.")]
+        errors["basis"] = [_("Charge per m², per dwelling or per parking space.")]
     if cycle not in CYCLE_MONTHS:
         errors["cycle"] = [_("Choose monthly, quarterly or yearly.")]
     if price_form not in PRICE_FORMS:

@@ -130,3 +130,10 @@ class RunForm(FlaskForm):
     period = StringField(_l("Period (YYYY-MM)"), validators=[DataRequired()],
                          default=_this_month)
     submit = SubmitField(_l("Run billing"))
+
+
+class ParkingForm(FlaskForm):
+    code = StringField(_l("Space number"), validators=[DataRequired(), Length(max=32)])
+    dwelling = StringField(_l("Rented to dwelling (building-number; empty: free)"),
+                           validators=[Optional(), Length(max=70)])
+    submit = SubmitField(_l("Save parking space"))

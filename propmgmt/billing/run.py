@@ -17,6 +17,7 @@ from propmgmt.billing.models import Bill
 from propmgmt.billing.models import BillingSettings
 from propmgmt.billing.models import FeeItem
 from propmgmt.billing.models import FeeRate
+from propmgmt.billing.models import ParkingSpace
 from propmgmt.communities.models import Dwelling
 from propmgmt.db import UTCDateTime
 from propmgmt.db import db
@@ -56,23 +57,37 @@ def _plan(period, first_day, month):
             .subquery("plan"))
 
 
-def _amount(plan):
+def _spaces():
+    """Parking spaces rented per dwelling (for fee items charged per space)."""
+    return (sa.select(ParkingSpace.dwelling_id, sa.func.count().label("spaces"))
+            .where(ParkingSpace.dwelling_id.is_not(None))
+            .group_by(ParkingSpace.dwelling_id).subquery("spaces"))
+
+
+def _amount(plan, spaces):
     """Integer fen (floor division of integers), half-up once per line; vacancy discounts apply
-    to vacant and undelivered dwellings when the community says so."""
+    to vacant and undelivered dwellings when the community says so (not to parking)."""
     factor = sa.case((sa.and_(Dwelling.occupancy_status.in_(("vacant", "undelivered")),
                               plan.c.policy == "discount"), 100 - plan.c.discount), else_=100)
     per_m2 = (plan.c.rate_fen * Dwelling.area_x100 * plan.c.months * factor + 5000) // 10000
     per_dwelling = (plan.c.rate_fen * plan.c.months * factor + 50) // 100
-    return sa.case((plan.c.basis == "per_m2", per_m2), else_=per_dwelling)
+    per_space = plan.c.rate_fen * plan.c.months * sa.func.coalesce(spaces.c.spaces, 0)
+    return sa.case((plan.c.basis == "per_m2", per_m2), (plan.c.basis == "per_space", per_space),
+                   else_=per_dwelling)
 
 
 def _incomplete(plan, period, community_id):
     """Communities whose bills for the period are not all there yet (three small aggregates), so
     a re-run skips complete communities without touching their dwellings."""
-    items = dict(db.session.execute(sa.select(plan.c.community_id, sa.func.count())
-                                    .group_by(plan.c.community_id)).all())
+    per_space = sa.case((plan.c.basis == "per_space", 1), else_=0)
+    counts = db.session.execute(sa.select(plan.c.community_id, sa.func.count(),
+                                          sa.func.sum(per_space))
+                                .group_by(plan.c.community_id)).all()
+    items = {cid: n - int(space or 0) for cid, n, space in counts}
+    space_items = {cid: int(space or 0) for cid, n, space in counts}
     if community_id is not None:
         items = {community_id: items[community_id]} if community_id in items else {}
+        space_items = {c: n for c, n in space_items.items() if c == community_id}
     if not items:
         return []
     homes = dict(db.session.execute(
@@ -83,7 +98,12 @@ def _incomplete(plan, period, community_id):
         .where(Bill.period == period, Bill.community_id.in_(list(items)),
                Bill.fee_item_id.in_(sa.select(plan.c.fee_item_id)))
         .group_by(Bill.community_id)).all())
-    return sorted(c for c, n in items.items() if billed.get(c, 0) < n * homes.get(c, 0))
+    renting = dict(db.session.execute(
+        sa.select(ParkingSpace.community_id, sa.func.count(sa.distinct(ParkingSpace.dwelling_id)))
+        .where(ParkingSpace.community_id.in_(list(items)), ParkingSpace.dwelling_id.is_not(None))
+        .group_by(ParkingSpace.community_id)).all())
+    return sorted(c for c, n in items.items() if billed.get(c, 0) < n * homes.get(c, 0)
+                  + space_items.get(c, 0) * renting.get(c, 0))
 
 
 def candidates(period, community_id=None, only=None):
@@ -92,10 +112,13 @@ def candidates(period, community_id=None, only=None):
     plan = _plan(period, periods.first_day(period), month)
     bill_to = sa.case((sa.and_(Dwelling.occupancy_status == "undelivered",
                                plan.c.policy == "developer"), "developer"), else_="occupant")
+    spaces = _spaces()
     stmt = (sa.select(Dwelling.community_id, Dwelling.id, plan.c.fee_item_id, sa.literal(period),
-                      plan.c.months, plan.c.rate_fen, Dwelling.area_x100, _amount(plan),
+                      plan.c.months, plan.c.rate_fen, Dwelling.area_x100, _amount(plan, spaces),
                       plan.c.due_on, bill_to, sa.literal(utcnow(), UTCDateTime()))
-            .join(plan, plan.c.community_id == Dwelling.community_id))
+            .join(plan, plan.c.community_id == Dwelling.community_id)
+            .outerjoin(spaces, spaces.c.dwelling_id == Dwelling.id)
+            .where(sa.or_(plan.c.basis != "per_space", spaces.c.spaces > 0)))
     if community_id is not None:
         stmt = stmt.where(Dwelling.community_id == community_id)
     if only is not None:

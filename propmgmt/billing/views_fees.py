@@ -169,3 +169,25 @@ def _collection_cells(rows):
         yield [r.period, Decimal(r.billed_fen).scaleb(-2), Decimal(r.paid_fen).scaleb(-2),
                r.amount_pct if r.amount_pct is not None else no_data, r.dwellings_billed,
                r.dwellings_paid, r.dwelling_pct if r.dwelling_pct is not None else no_data]
+
+
+@bp.route("/communities/<int:community_id>/parking", methods=["GET", "POST"])
+@login_required
+def parking(community_id):
+    """Parking spaces and the dwellings renting them (billed by fee items charged per space)."""
+    from propmgmt.billing import parking as parking_spaces  # noqa: PLC0415
+    from propmgmt.billing.forms_fees import ParkingForm  # noqa: PLC0415
+
+    community = community_for(community_id, "billing.view_all")
+    form = ParkingForm()
+
+    def submit():
+        policy.require(current_user, "billing.manage", community)
+        parking_spaces.set_space(community=community, code=form.code.data,
+                                 dwelling_label=form.dwelling.data,
+                                 actor=current_user._get_current_object())
+        flash(_("Parking space %(code)s saved.", code=form.code.data), "success")
+        return redirect(url_for("billing.parking", community_id=community.id))
+
+    return form_page(form, "billing/fees/parking.html", submit, community=community,
+                     spaces=parking_spaces.spaces(community))

@@ -3,7 +3,8 @@ from flask_babel import lazy_gettext as _l
 
 BILL_STATUSES = {"open": _l("Unpaid"), "partially_paid": _l("Partly paid"), "paid": _l("Paid"),
                  "void": _l("Void")}
-BASES = {"per_m2": _l("per m² per month"), "per_dwelling": _l("per dwelling per month")}
+BASES = {"per_m2": _l("per m² per month"), "per_dwelling": _l("per dwelling per month"),
+         "per_space": _l("per parking space per month")}
 CYCLES = {"monthly": _l("Monthly"), "quarterly": _l("Quarterly"), "yearly": _l("Yearly")}
 PRICE_FORMS = {"guided": _l("Government-guided price"), "market": _l("Market price")}
 FEE_KINDS = {"service": _l("Property service fee"), "parking": _l("Parking"),

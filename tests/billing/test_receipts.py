@@ -73,3 +73,17 @@ def test_no_receipt_for_a_payment_not_received(client, login, estate):
     login(estate.resident)
     assert client.get(f"/payments/{pending.id}/receipt.pdf").status_code == 404
     assert client.get("/payments/999999/receipt.pdf").status_code == 404
+
+
+def test_the_residents_bills_page_links_each_receipt(client, login):
+    from propmgmt.billing import payments as money  # noqa: PLC0415
+    from propmgmt.billing import run as billing_run  # noqa: PLC0415
+    from tests.billing.conftest import make_estate  # noqa: PLC0415
+
+    estate = make_estate()
+    billing_run.run_billing(period="2026-01", community=estate.community)
+    payment = money.record_payment(dwelling=estate.dwellings[0], amount_fen=1000, method="cash",
+                                   reference="LINK-1")
+    login(estate.resident)
+    page = client.get(f"/dwellings/{estate.dwellings[0].id}/bills").get_data(as_text=True)
+    assert f"/payments/{payment.id}/receipt.pdf" in page

@@ -6,6 +6,7 @@ from propmgmt.billing.models.bills import BillingSettings  # noqa: F401
 from propmgmt.billing.models.bills import Reminder  # noqa: F401
 from propmgmt.billing.models.fees import FeeItem  # noqa: F401
 from propmgmt.billing.models.fees import FeeRate  # noqa: F401
+from propmgmt.billing.models.fees import ParkingSpace  # noqa: F401
 from propmgmt.billing.models.payments import Allocation  # noqa: F401
 from propmgmt.billing.models.payments import LedgerEntry  # noqa: F401
 from propmgmt.billing.models.payments import Payment  # noqa: F401

@@ -55,3 +55,15 @@ class FeeRate(CommunityOwned, Timestamps, db.Model):
     created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
 
     fee_item: Mapped[FeeItem] = relationship(back_populates="rates")
+
+
+class ParkingSpace(CommunityOwned, Timestamps, db.Model):
+    """A parking space; a fee item charged per space bills the dwelling it is rented to."""
+
+    __table_args__ = (sa.UniqueConstraint("community_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32))
+    dwelling_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("dwelling.id"), index=True)
+
+    dwelling: Mapped[Optional["Dwelling"]] = relationship()  # noqa: F821
