@@ -4,7 +4,6 @@ import dataclasses
 from typing import Optional
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from propmgmt import pagination
@@ -23,7 +22,6 @@ from propmgmt.communities.models import Occupancy
 from propmgmt.communities.models import Person
 from propmgmt.communities.services import find_dwelling
 from propmgmt.db import db
-from propmgmt.errors import Conflict
 from propmgmt.errors import NotFound
 from propmgmt.billing.arrears import STATUSES
 from propmgmt.billing.arrears import _natural
@@ -75,10 +73,10 @@ def refundable_of(payment):
 
 
 def refund_offline(*, payment, amount_fen, reason, actor=None):
-    """Refund a cash or bank-transfer payment; online ones go back through the provider."""
-    if payment.method not in payments.OFFLINE_METHODS:
-        raise Conflict(_("An online payment is refunded through the payment provider."))
-    return payments.record_refund(payment=payment, amount_fen=amount_fen, reason=reason,
+    """Refund a payment: cash and transfers are recorded, online ones go back through Stripe."""
+    from propmgmt.billing import refunds  # noqa: PLC0415
+
+    return refunds.refund_payment(payment=payment, amount_fen=amount_fen, reason=reason,
                                   actor=actor)
 
 

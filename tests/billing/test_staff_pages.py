@@ -169,7 +169,7 @@ def test_refund_through_the_page_shows_on_the_account(client, login, billed):
     assert "重复缴费" in page.get_data(as_text=True)
 
 
-def test_online_payments_are_not_refunded_here(client, login, billed):
+def test_online_refund_without_a_configured_provider_is_refused(client, login, billed):
     home = billed.dwellings[0]
     payment = Payment(community_id=home.community_id, dwelling_id=home.id, method="online",
                       amount_fen=MONTH, status="succeeded", provider="stripe",
