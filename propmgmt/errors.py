@@ -117,9 +117,20 @@ def _handle_csrf(error):
                                                 "Please reload the page and try again."))
 
 
+def _busy(error):
+    """SQLite's "database is locked" under concurrent writers: ask to retry, never a 500."""
+    return "database is locked" in str(getattr(error, "orig", error))
+
+
 def _handle_unexpected(error):
     if isinstance(error, HTTPException):
         return _handle_http_exception(error)
+    if _busy(error):
+        from flask import current_app  # noqa: PLC0415
+
+        current_app.logger.warning("database busy: %s", error)
+        return error_response(503, "busy", _("The system is busy. Nothing was saved; please "
+                                              "try again in a moment."))
     from flask import current_app  # noqa: PLC0415
 
     current_app.logger.exception("unhandled error")
