@@ -42,3 +42,9 @@ ORG_ROLES = {
     "owners_committee": (OWNERS_COMMITTEE,),
     "party_organization": (PARTY_SECRETARY,),
 }
+
+DWELLING_STATUSES = {
+    "occupied": _l("Occupied"),
+    "vacant": _l("Vacant"),
+    "undelivered": _l("Not yet delivered (unsold)"),
+}

@@ -49,6 +49,7 @@ def _template_helpers():
         "mode_labels": modes.LABELS,
         "org_labels": modes.ORG_LABELS,
         "occupancy_labels": roles.OCCUPANCY_KINDS,
+        "dwelling_statuses": roles.DWELLING_STATUSES,
         "format_fen": format_fen,
         "ticket_statuses": ticket_vocab.STATUSES,
         "ticket_kinds": ticket_vocab.KINDS,

@@ -259,3 +259,19 @@ def receipt(payment_id):
     payment = receipts.payment_for_receipt(payment_id, current_user)
     return send_file(receipts.receipt_pdf(payment), mimetype="application/pdf",
                      download_name=f"receipt-{receipts.receipt_number(payment)}.pdf")
+
+
+@bp.post("/communities/<int:community_id>/dwellings/<int:dwelling_id>/status")
+@login_required
+def dwelling_status(community_id, dwelling_id):
+    """Occupied, vacant or undelivered: vacant and undelivered dwellings bill as the settings say."""
+    from propmgmt.communities import services as community_services  # noqa: PLC0415
+
+    community = community_for(community_id, "billing.manage")
+    dwelling = accounts.row_in(Dwelling, community, dwelling_id)
+    community_services.set_occupancy_status(dwelling=dwelling,
+                                            status=request.form.get("occupancy_status"),
+                                            actor=current_user._get_current_object())
+    flash(_("Dwelling status saved."), "success")
+    return redirect(url_for("billing.account", community_id=community.id,
+                            dwelling_id=dwelling.id))

@@ -228,3 +228,17 @@ def add_contract(*, community, company_name, starts_on, ends_on=None, scope="",
                  company=company.name, starts_on=starts_on.isoformat())
     db.session.commit()
     return contract
+
+
+OCCUPANCY_STATUSES = ("occupied", "vacant", "undelivered")
+
+
+def set_occupancy_status(*, dwelling, status, actor=None):
+    """Mark a dwelling occupied, vacant or undelivered (the billing run follows the setting)."""
+    if status not in OCCUPANCY_STATUSES:
+        raise Invalid(fields={"occupancy_status": [_("Choose occupied, vacant or undelivered.")]})
+    dwelling.occupancy_status = status
+    audit.record("dwelling.status", actor=actor, community_id=dwelling.community_id,
+                 label=dwelling.label, status=status)
+    db.session.commit()
+    return dwelling

@@ -122,3 +122,24 @@ def test_money_facts_cannot_be_edited(estate):
     bill.amount_fen = 1
     with pytest.raises(AppendOnlyError):
         db.session.flush()
+
+
+def test_vacant_and_undelivered_dwellings_follow_the_community_setting():
+    estate = make_estate(areas=(10000, 10000, 10000))  # 100 m² each: 4500 fen a month in full
+    from propmgmt.communities.models import Dwelling  # noqa: PLC0415
+
+    db.session.execute(sa.update(Dwelling).where(Dwelling.id == estate.dwellings[1].id)
+                       .values(occupancy_status="vacant"))
+    db.session.execute(sa.update(Dwelling).where(Dwelling.id == estate.dwellings[2].id)
+                       .values(occupancy_status="undelivered"))
+    fees.update_settings(estate.community, due_day=10, vacancy_policy="discount",
+                         vacancy_discount_pct=50, late_fee_daily_bp=None, late_fee_cap_pct=None)
+    run.run_billing(period="2026-01", community=estate.community)
+    assert [(v.bill.amount_fen, v.bill.bill_to, v.bill.due_on.day) for v in bills(estate)] == [
+        (4500, "occupant", 10), (2250, "occupant", 10), (2250, "occupant", 10)]
+    fees.update_settings(estate.community, due_day=10, vacancy_policy="developer",
+                         vacancy_discount_pct=0, late_fee_daily_bp=None, late_fee_cap_pct=None)
+    run.run_billing(period="2026-02", community=estate.community)
+    february = [v.bill for v in bills(estate) if v.bill.period == "2026-02"]
+    assert [(b.amount_fen, b.bill_to) for b in february] == [
+        (4500, "occupant"), (4500, "occupant"), (4500, "developer")]

@@ -287,3 +287,16 @@ def test_account_page_has_bounded_queries(client, login, billed, count_queries):
         payments.record_payment(dwelling=home, amount_fen=100, method="cash", reference=f"A{n}")
     payments.record_refund(payment=payment, amount_fen=50, reason="r")
     assert queries_for_page() == few
+
+
+def test_fee_collector_marks_a_dwelling_vacant(client, login, billed):
+    home = billed.dwellings[0]
+    login(billed.staff)
+    response = client.post(url(billed, f"/dwellings/{home.id}/status"),
+                           data={"occupancy_status": "vacant"})
+    assert response.status_code == 302
+    db.session.refresh(home)
+    assert home.occupancy_status == "vacant"
+    bad = client.post(url(billed, f"/dwellings/{home.id}/status"),
+                      data={"occupancy_status": "ruined"}, headers=EN)
+    assert bad.status_code == 422
