@@ -18,8 +18,10 @@ from propmgmt.errors import Conflict
 from propmgmt.errors import Invalid
 from tests.tickets.test_concurrency import THREADS
 from tests.tickets.test_concurrency import committed  # noqa: F401 (fixture)
-from tests.tickets.test_concurrency import pytestmark  # noqa: F401 (PostgreSQL only)
+from tests.realdb import postgresql_only
 from tests.tickets.test_concurrency import race
+
+pytestmark = postgresql_only
 
 
 def _billed(committed):  # noqa: F811

@@ -5,14 +5,11 @@ Data is committed for real and deleted afterwards (the community cascades; the i
 users by id). SQLite runs the sequential versions in test_online.py.
 """
 import json
-import threading
 import uuid
 from collections import Counter
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import scoped_session
-from sqlalchemy.orm import sessionmaker
 
 from propmgmt.auth.models import User
 from propmgmt.billing import online
@@ -20,18 +17,16 @@ from propmgmt.billing.models import Bill
 from propmgmt.billing.models import Payment
 from propmgmt.billing.models import ProviderEvent
 from propmgmt.communities.models import Community
-from propmgmt.config import normalize_database_url
 from propmgmt.db import db
 from propmgmt.errors import DomainError
 from tests.billing import stripe_server
 from tests.billing.online_support import allocations
 from tests.billing.online_support import billed_estate
 from tests.billing.online_support import legs
-from tests.conftest import TEST_DATABASE_URL
+from tests import realdb
+from tests.realdb import real_sessions
 
-pytestmark = pytest.mark.skipif(
-    not TEST_DATABASE_URL,
-    reason="PostgreSQL only: these races need real commits; set TEST_DATABASE_URL (CI does)")
+pytestmark = realdb.postgresql_only
 
 localstripe = stripe_server.localstripe
 stripe_app = stripe_server.stripe_app
@@ -64,42 +59,18 @@ class Committed:
 
 @pytest.fixture
 def committed(app, session):
-    engine = sa.create_engine(
-        normalize_database_url(TEST_DATABASE_URL), pool_size=THREADS + 2, max_overflow=0,
-        connect_args={"options": "-c lock_timeout=20000 -c statement_timeout=60000"})
-    rolled_back = db.session
-    db.session = scoped_session(sessionmaker(bind=engine), scopefunc=threading.get_ident)
     record = Committed()
-    try:
-        yield record
-    finally:
-        db.session.remove()
-        db.session = rolled_back
-        record.delete(engine)
-        engine.dispose()
+    with real_sessions(THREADS, lock_timeout_ms=20000, statement_timeout_ms=60000) as engine:
+        try:
+            yield record
+        finally:
+            db.session.remove()
+            record.delete(engine)
 
 
 def race(app, work, n=THREADS):
     """work(barrier) in n threads, each in its own app context; each result or error."""
-    barrier = threading.Barrier(n, timeout=30)
-    results = [None] * n
-
-    def run(index):
-        try:
-            with app.app_context():
-                results[index] = work(barrier)
-        except Exception as error:  # reported, never a silent thread death
-            results[index] = error
-        finally:
-            db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    return realdb.race(app, work, n, join_timeout=120)
 
 
 def test_w2_c5_one_event_from_20_threads_times_10_is_applied_once(stripe_app, committed,

@@ -5,19 +5,15 @@ Data is committed for real and deleted afterwards (the community cascades; users
 """
 import dataclasses
 import datetime as dt
-import threading
 import uuid
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import scoped_session
-from sqlalchemy.orm import sessionmaker
 
 from propmgmt import roles
 from propmgmt.auth.models import User
 from propmgmt.communities import modes
 from propmgmt.communities.models import Community
-from propmgmt.config import normalize_database_url
 from propmgmt.db import db
 from propmgmt.errors import Conflict
 from propmgmt.jobs import by_name
@@ -28,16 +24,15 @@ from propmgmt.tickets import services
 from propmgmt.tickets.models import Ticket
 from propmgmt.tickets.models import TicketBreach
 from propmgmt.tickets.models import TicketEvent
-from tests.conftest import TEST_DATABASE_URL
+from tests import realdb
+from tests.realdb import real_sessions
 from tests.factories import BuildingFactory
 from tests.factories import CommunityFactory
 from tests.factories import DwellingFactory
 from tests.factories import member
 from tests.tickets.conftest import Cast
 
-pytestmark = pytest.mark.skipif(
-    not TEST_DATABASE_URL,
-    reason="PostgreSQL only: these races need real commits; set TEST_DATABASE_URL (CI does)")
+pytestmark = realdb.postgresql_only
 
 THREADS = 8
 CAST_ROLES = {"resident": roles.RESIDENT, "manager": roles.PROPERTY_MANAGER,
@@ -83,41 +78,17 @@ def committed(app, session):
 
     `app` has migrated the schema; the autouse rolled-back `session` is put back afterwards.
     """
-    engine = sa.create_engine(
-        normalize_database_url(TEST_DATABASE_URL), pool_size=THREADS + 2, max_overflow=0,
-        connect_args={"options": "-c lock_timeout=10000 -c statement_timeout=30000"})
-    rolled_back = db.session
-    db.session = scoped_session(sessionmaker(bind=engine), scopefunc=threading.get_ident)
     record = Committed()
-    try:
-        yield record
-    finally:
-        db.session.remove()
-        db.session = rolled_back
-        record.delete(engine)
-        engine.dispose()
+    with real_sessions(THREADS) as engine:
+        try:
+            yield record
+        finally:
+            db.session.remove()
+            record.delete(engine)
 
 
 def race(app, work, n=THREADS):
-    """Run work(barrier) in n threads, each in its own app context (so its own session); the
-    barrier lines them up before the contended step. Returns each thread's result or error."""
-    barrier = threading.Barrier(n, timeout=30)
-    results = [None] * n
-
-    def run(index):
-        try:
-            with app.app_context():
-                results[index] = work(barrier)
-        except Exception as error:  # reported, never a silent thread death
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i,), name=f"race-{i}") for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    return realdb.race(app, work, n)
 
 
 def count(model, *where):
