@@ -60,6 +60,7 @@ def register_blueprints(app):
     from propmgmt.tickets.views import bp as tickets_bp  # noqa: PLC0415
     from propmgmt.billing.views import bp as billing_bp  # noqa: PLC0415
     from propmgmt.billing.webhooks import register as register_webhooks  # noqa: PLC0415
+    from propmgmt.governance.views import bp as governance_bp  # noqa: PLC0415
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
@@ -67,6 +68,7 @@ def register_blueprints(app):
     app.register_blueprint(tickets_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(billing_bp)
+    app.register_blueprint(governance_bp)
     register_webhooks(app)
     register_api(app)
 

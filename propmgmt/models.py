@@ -32,3 +32,6 @@ from propmgmt.billing.models import ProviderEvent  # noqa: F401
 from propmgmt.billing.models import Refund  # noqa: F401
 from propmgmt.billing.models import Reminder  # noqa: F401
 from propmgmt.billing.models import ParkingSpace  # noqa: F401
+from propmgmt.governance.models import Ballot  # noqa: F401
+from propmgmt.governance.models import BallotDwelling  # noqa: F401
+from propmgmt.governance.models import Vote  # noqa: F401

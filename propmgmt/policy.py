@@ -95,6 +95,10 @@ RULES = {
                                         roles.OWNERS_COMMITTEE, roles.RESIDENTS_COMMITTEE,
                                         roles.PARTY_SECRETARY, roles.DISTRICT_SUPERVISOR)),
     "billing.pay": any_of(is_admin, has_role(roles.RESIDENT)),
+    "vote.view": any_of(is_admin, is_member),
+    "vote.create": any_of(is_admin, has_role(roles.OWNERS_COMMITTEE)),
+    "vote.cast": is_member,
+    "vote.enter_paper": any_of(is_admin, has_role(roles.OWNERS_COMMITTEE)),
     "user.create": any_of(
         is_admin, holds_role_anywhere(roles.DISTRICT_SUPERVISOR, roles.PROPERTY_MANAGER)
     ),

@@ -12,10 +12,12 @@ def register(app):
     from propmgmt.api import payments  # noqa: PLC0415
     from propmgmt.api import security  # noqa: PLC0415
     from propmgmt.api import tickets  # noqa: PLC0415
+    from propmgmt.api import votes  # noqa: PLC0415
     from propmgmt.extensions import api  # noqa: PLC0415
     from propmgmt.extensions import csrf  # noqa: PLC0415
 
     security.register_scheme(api.spec)
-    for blueprint in (auth.bp, communities.bp, tickets.bp, billing.bp, payments.bp):
+    for blueprint in (auth.bp, communities.bp, tickets.bp, billing.bp, payments.bp,
+                      votes.bp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
