@@ -197,3 +197,17 @@ def test_demo_bills_a_year_and_most_dwellings_paid(app):
     paying = db.session.scalar(sa.select(sa.func.count(sa.distinct(Payment.dwelling_id))))
     assert 0.6 * dwellings < paying < dwellings
     assert db.session.scalar(sa.select(sa.func.sum(LedgerEntry.amount_fen))) == 0
+
+
+def test_demo_has_an_open_owners_vote_with_paper_ballots(app):
+    import sqlalchemy as sa  # noqa: PLC0415
+
+    from propmgmt.db import db  # noqa: PLC0415
+    from propmgmt.governance.models import Ballot  # noqa: PLC0415
+    from propmgmt.governance.models import Vote  # noqa: PLC0415
+
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    vote = db.session.scalars(sa.select(Vote)).one()
+    ballots = db.session.scalars(sa.select(Ballot).where(Ballot.vote_id == vote.id)).all()
+    assert vote.matter == "ordinary" and len(ballots) > 20
+    assert all(b.paper_ref for b in ballots)

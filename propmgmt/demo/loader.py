@@ -27,6 +27,7 @@ from propmgmt.db import db
 from propmgmt.demo import data
 from propmgmt.demo import billing
 from propmgmt.demo import tickets
+from propmgmt.demo import votes
 
 MARKER = "demo.load"
 
@@ -103,9 +104,11 @@ def load(echo=print):
     counts = tickets.load_tickets(loaded, created, echo)
     echo("Billing twelve months and recording payments…")
     paid = billing.load_billing(loaded, created, echo)
+    echo("Opening an owners' vote…")
+    ballots = votes.load_vote(loaded)
     audit.record(MARKER, version=data.VERSION, seed=data.SEED,
                  communities=[spec.name for spec in data.COMMUNITIES], users=created, kept=kept,
-                 tickets=counts, payments=paid)
+                 tickets=counts, payments=paid, ballots=ballots)
     db.session.commit()
     return loaded, created
 
