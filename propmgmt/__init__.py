@@ -61,6 +61,7 @@ def register_blueprints(app):
     from propmgmt.billing.views import bp as billing_bp  # noqa: PLC0415
     from propmgmt.billing.webhooks import register as register_webhooks  # noqa: PLC0415
     from propmgmt.governance.views import bp as governance_bp  # noqa: PLC0415
+    from propmgmt.disclosure.views import bp as disclosure_bp  # noqa: PLC0415
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
@@ -69,6 +70,7 @@ def register_blueprints(app):
     app.register_blueprint(notifications_bp)
     app.register_blueprint(billing_bp)
     app.register_blueprint(governance_bp)
+    app.register_blueprint(disclosure_bp)
     register_webhooks(app)
     register_api(app)
 

@@ -35,3 +35,6 @@ from propmgmt.billing.models import ParkingSpace  # noqa: F401
 from propmgmt.governance.models import Ballot  # noqa: F401
 from propmgmt.governance.models import BallotDwelling  # noqa: F401
 from propmgmt.governance.models import Vote  # noqa: F401
+from propmgmt.disclosure.models import DisclosureComment  # noqa: F401
+from propmgmt.disclosure.models import DisclosureLine  # noqa: F401
+from propmgmt.disclosure.models import Notice  # noqa: F401

@@ -65,6 +65,15 @@ def is_fee_collector(user, obj):
     return bool(user.roles_in(community.id) & set(roles.ORG_ROLES[collector]))
 
 
+def is_owner(user, obj):
+    """Owns a dwelling in the object's community (per the roster)."""
+    from propmgmt.communities import people  # noqa: PLC0415
+
+    cid = _community_id(obj)
+    return cid is not None and roles.RESIDENT in user.roles_in(cid) and any(
+        kind == "owner" for _dwelling, kind in people.dwellings_of(user, cid))
+
+
 SUPERVISOR = has_role(roles.DISTRICT_SUPERVISOR)
 MANAGER = has_role(roles.PROPERTY_MANAGER)
 
@@ -99,6 +108,16 @@ RULES = {
     "vote.create": any_of(is_admin, has_role(roles.OWNERS_COMMITTEE)),
     "vote.cast": is_member,
     "vote.enter_paper": any_of(is_admin, has_role(roles.OWNERS_COMMITTEE)),
+    "notice.view": any_of(is_admin, is_member),
+    "notice.publish": any_of(is_admin, is_fee_collector,
+                             has_role(roles.RESIDENTS_COMMITTEE, roles.OWNERS_COMMITTEE,
+                                      roles.PARTY_SECRETARY)),
+    "disclosure.publish": any_of(is_admin, is_fee_collector),
+    "disclosure.comment": any_of(is_admin, has_role(roles.OWNERS_COMMITTEE), is_owner),
+    "disclosure.monitor": any_of(is_admin, is_fee_collector,
+                                 has_role(*roles.STAFF, *roles.COMMITTEES,
+                                          roles.DISTRICT_SUPERVISOR)),
+    "price_display.view": any_of(is_admin, is_member),
     "user.create": any_of(
         is_admin, holds_role_anywhere(roles.DISTRICT_SUPERVISOR, roles.PROPERTY_MANAGER)
     ),
