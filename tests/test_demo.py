@@ -211,3 +211,14 @@ def test_demo_has_an_open_owners_vote_with_paper_ballots(app):
     ballots = db.session.scalars(sa.select(Ballot).where(Ballot.vote_id == vote.id)).all()
     assert vote.matter == "ordinary" and len(ballots) > 20
     assert all(b.paper_ref for b in ballots)
+
+
+def test_demo_posts_notices_and_last_years_disclosure(app):
+    import sqlalchemy as sa  # noqa: PLC0415
+
+    from propmgmt.db import db  # noqa: PLC0415
+    from propmgmt.disclosure.models import Notice  # noqa: PLC0415
+
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    kinds = sorted(db.session.scalars(sa.select(Notice.kind)))
+    assert kinds == ["income_spending", "notice", "notice"]
