@@ -62,6 +62,7 @@ def register_blueprints(app):
     from propmgmt.billing.webhooks import register as register_webhooks  # noqa: PLC0415
     from propmgmt.governance.views import bp as governance_bp  # noqa: PLC0415
     from propmgmt.disclosure.views import bp as disclosure_bp  # noqa: PLC0415
+    from propmgmt.surveys.views import bp as surveys_bp  # noqa: PLC0415
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
@@ -71,6 +72,7 @@ def register_blueprints(app):
     app.register_blueprint(billing_bp)
     app.register_blueprint(governance_bp)
     app.register_blueprint(disclosure_bp)
+    app.register_blueprint(surveys_bp)
     register_webhooks(app)
     register_api(app)
 

@@ -38,3 +38,5 @@ from propmgmt.governance.models import Vote  # noqa: F401
 from propmgmt.disclosure.models import DisclosureComment  # noqa: F401
 from propmgmt.disclosure.models import DisclosureLine  # noqa: F401
 from propmgmt.disclosure.models import Notice  # noqa: F401
+from propmgmt.surveys.models import Survey  # noqa: F401
+from propmgmt.surveys.models import SurveyAnswer  # noqa: F401

@@ -118,6 +118,11 @@ RULES = {
                                  has_role(*roles.STAFF, *roles.COMMITTEES,
                                           roles.DISTRICT_SUPERVISOR)),
     "price_display.view": any_of(is_admin, is_member),
+    "survey.view": any_of(is_admin, is_member),
+    "survey.create": any_of(is_admin, has_role(roles.RESIDENTS_COMMITTEE, roles.PARTY_SECRETARY)),
+    "survey.answer": has_role(roles.RESIDENT),
+    "survey.results": any_of(is_admin, has_role(*roles.STAFF, *roles.COMMITTEES,
+                                                roles.DISTRICT_SUPERVISOR)),
     "user.create": any_of(
         is_admin, holds_role_anywhere(roles.DISTRICT_SUPERVISOR, roles.PROPERTY_MANAGER)
     ),
