@@ -21,6 +21,11 @@ PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "auth.set_langu
                           "bootstrap.static"}
 
 
+def actor():
+    """The logged-in user as a plain object, for services (which never read current_user)."""
+    return current_user._get_current_object()
+
+
 def current_community():
     """The community the user is working in: the session's choice if still visible, else the first."""
     if "current_community" in g:

@@ -1,6 +1,5 @@
 """API authentication: bearer tokens and the caller's own account."""
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from propmgmt.api import security
 from propmgmt.api.blueprint import Blueprint
@@ -9,6 +8,7 @@ from propmgmt.api.schemas.auth import TokenRequestSchema
 from propmgmt.api.schemas.auth import TokenSchema
 from propmgmt.auth import services
 from propmgmt.auth.throttle import login_limits
+from propmgmt.web import actor as _actor
 
 bp = Blueprint("api_auth", __name__, url_prefix="/api/v1",
                description="Bearer tokens and the caller's account.")
@@ -44,4 +44,4 @@ def revoke_token():
 @bp.response(200, MeSchema)
 def me():
     """The caller's account and memberships (an admin membership has no community)."""
-    return current_user._get_current_object()
+    return _actor()

@@ -31,6 +31,7 @@ from propmgmt.errors import Invalid
 from propmgmt.errors import NotAllowed
 from propmgmt.errors import NotFound
 from propmgmt.pagination import paginate
+from propmgmt.web import actor as _actor
 
 bp = Blueprint("api_billing", __name__, url_prefix="/api/v1",
                description="Fee items and rates, billing runs, bills and offline payments.")
@@ -40,9 +41,6 @@ COMMUNITY = f"/communities/<{ID_CONVERTER}:cid>"
 ITEM_TERMS = ("basis", "cycle", "kind", "price_form", "guided_base_fen", "guided_float_pct",
               "legal_basis")
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _community(cid, action):

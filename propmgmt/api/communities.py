@@ -15,6 +15,7 @@ from propmgmt.communities import queries
 from propmgmt.communities import services
 from propmgmt.communities.models import Community
 from propmgmt.pagination import paginate
+from propmgmt.web import actor as _actor
 
 bp = Blueprint("api_communities", __name__, url_prefix="/api/v1",
                description="Communities, their management modes and dwellings.")
@@ -71,7 +72,7 @@ def change_mode(change, cid):
     The date must come after the last change; the history is appended, never rewritten.
     """
     community = _community(cid, "community.change_mode")
-    return services.change_mode(community=community, actor=current_user._get_current_object(),
+    return services.change_mode(community=community, actor=_actor(),
                                 **change)
 
 

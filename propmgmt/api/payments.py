@@ -8,6 +8,7 @@ from propmgmt.api.schemas.payments import PayRequestSchema
 from propmgmt.api.schemas.payments import PayResponseSchema
 from propmgmt.billing import online
 from propmgmt.billing.models import Bill
+from propmgmt.web import actor as _actor
 
 bp = Blueprint("api_payments", __name__, url_prefix="/api/v1",
                description="Paying bills online; the bill becomes paid through the provider's "
@@ -26,7 +27,7 @@ def pay(body, bid):
     calling again returns it (or 409 while it is being created); a declined card is 402.
     """
     bill = scoping.get_visible_or_404(Bill, bid, current_user)
-    started = online.start_online_payment(bill=bill, actor=current_user._get_current_object(),
+    started = online.start_online_payment(bill=bill, actor=_actor(),
                                           payment_method=body.get("payment_method"))
     payment = started.payment
     return {"payment_id": payment.id, "provider": payment.provider, "status": started.status,

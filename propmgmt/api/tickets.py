@@ -20,6 +20,7 @@ from propmgmt.tickets import queries
 from propmgmt.tickets import services
 from propmgmt.tickets import workflow
 from propmgmt.tickets.intake import TicketInput
+from propmgmt.web import actor as _actor
 
 bp = Blueprint("api_tickets", __name__, url_prefix="/api/v1",
                description="Repair tickets and complaints: filing, queues, actions, ratings.")
@@ -27,9 +28,6 @@ bp = Blueprint("api_tickets", __name__, url_prefix="/api/v1",
 COMMUNITY_TICKETS = f"/communities/<{ID_CONVERTER}:cid>/tickets"
 TICKET = f"/tickets/<{ID_CONVERTER}:tid>"
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _community(cid):

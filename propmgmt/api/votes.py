@@ -13,15 +13,13 @@ from propmgmt.api.schemas.votes import VoteSchema
 from propmgmt.communities.models import Community
 from propmgmt.governance import votes
 from propmgmt.governance.models import Vote
+from propmgmt.web import actor as _actor
 
 bp = Blueprint("api_votes", __name__, url_prefix="/api/v1",
                description="Owners' joint decisions (Civil Code art. 278): votes and ballots.")
 
 VOTE = f"/votes/<{ID_CONVERTER}:vid>"
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _vote(vid, action="vote.view"):

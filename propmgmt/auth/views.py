@@ -18,6 +18,7 @@ from propmgmt.auth.forms import LoginForm
 from propmgmt.auth.throttle import login_limits
 from propmgmt.errors import Invalid
 from propmgmt.forms import populate_errors
+from propmgmt.web import actor as _actor
 
 bp = Blueprint("auth", __name__)
 
@@ -41,7 +42,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    services.end_sessions(current_user._get_current_object())
+    services.end_sessions(_actor())
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -55,7 +56,7 @@ def change_password():
     if not form.validate_on_submit():
         return render_template("auth/change_password.html", form=form), (
             422 if form.is_submitted() else 200)
-    user = current_user._get_current_object()
+    user = _actor()
     try:
         services.change_password(user=user, current=form.current_password.data,
                                  new=form.new_password.data)
@@ -74,5 +75,5 @@ def set_language():
     if locale in current_app.config["LANGUAGES"]:
         session["locale"] = locale
         if current_user.is_authenticated:
-            services.set_locale(current_user._get_current_object(), locale)
+            services.set_locale(_actor(), locale)
     return redirect(services.safe_next(request.form.get("next")) or url_for("home.index"))

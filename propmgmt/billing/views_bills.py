@@ -23,10 +23,8 @@ from propmgmt.billing.views import bp
 from propmgmt.communities import queries as community_queries
 from propmgmt.communities.models import Dwelling
 from propmgmt.errors import DomainError
+from propmgmt.web import actor as _actor
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _card_payments_ready():

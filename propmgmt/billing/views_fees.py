@@ -31,10 +31,8 @@ from propmgmt.communities.views import community_for
 from propmgmt.errors import NotFound
 from propmgmt.forms import form_page
 from propmgmt.money import format_fen
+from propmgmt.web import actor as _actor
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _rate_form(item, **formdata):
@@ -185,7 +183,7 @@ def parking(community_id):
         policy.require(current_user, "billing.manage", community)
         parking_spaces.set_space(community=community, code=form.code.data,
                                  dwelling_label=form.dwelling.data,
-                                 actor=current_user._get_current_object())
+                                 actor=_actor())
         flash(_("Parking space %(code)s saved.", code=form.code.data), "success")
         return redirect(url_for("billing.parking", community_id=community.id))
 

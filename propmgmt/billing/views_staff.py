@@ -33,6 +33,7 @@ from propmgmt.errors import Conflict
 from propmgmt.exports import xlsx_response
 from propmgmt.forms import form_page
 from propmgmt.money import format_fen
+from propmgmt.web import actor as _actor
 
 PREFIX = "/communities/<int:community_id>"
 
@@ -49,9 +50,6 @@ def _staff_helpers():
                             "limitation": arrears.LIMITATION_LABELS},
             "receipt_number": receipts.receipt_number, "received_on": receipts.received_on}
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _money_form(form, template, submit, **context):
@@ -271,7 +269,7 @@ def dwelling_status(community_id, dwelling_id):
     dwelling = accounts.row_in(Dwelling, community, dwelling_id)
     community_services.set_occupancy_status(dwelling=dwelling,
                                             status=request.form.get("occupancy_status"),
-                                            actor=current_user._get_current_object())
+                                            actor=_actor())
     flash(_("Dwelling status saved."), "success")
     return redirect(url_for("billing.account", community_id=community.id,
                             dwelling_id=dwelling.id))

@@ -20,6 +20,7 @@ from propmgmt.communities.forms import OrganizationForm
 from propmgmt.communities.models import Community
 from propmgmt.forms import form_page
 from propmgmt.money import parse_yuan
+from propmgmt.web import actor as _actor
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
 
@@ -30,9 +31,6 @@ def community_for(community_id, action="community.view"):
     policy.require(current_user, action, community)
     return community
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _back_to(community, message):

@@ -5,7 +5,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_login import login_required
 
 from propmgmt.communities import queries
@@ -18,6 +17,7 @@ from propmgmt.communities.views import community_for
 from propmgmt.exports import xlsx_response
 from propmgmt.forms import form_page
 from propmgmt.pagination import paginate
+from propmgmt.web import actor as _actor
 
 
 def _filters():
@@ -70,7 +70,7 @@ def add_dwelling(community_id):
                                    community=community), 422
         dwelling = services.add_dwelling(community=community, building=building,
                                          number=form.number.data, area_m2=form.area_m2.data,
-                                         actor=current_user._get_current_object())
+                                         actor=_actor())
         flash(_("Dwelling %(label)s added.", label=dwelling.label), "success")
         return redirect(url_for("communities.dwellings", community_id=community.id))
 
@@ -87,7 +87,7 @@ def import_roster(community_id):
         upload = form.file.data
         result = roster.import_roster(community=community, stream=upload.stream,
                                       filename=upload.filename,
-                                      actor=current_user._get_current_object())
+                                      actor=_actor())
         flash(_("Imported %(rows)s rows: %(dwellings)s new dwellings, %(accounts)s new accounts.",
                 rows=result.rows, dwellings=result.dwellings_created,
                 accounts=len(result.accounts)), "success")

@@ -20,6 +20,7 @@ from propmgmt.errors import Invalid
 from propmgmt.errors import NotAllowed
 from propmgmt.errors import NotFound
 from propmgmt.forms import form_page
+from propmgmt.web import actor as _actor
 
 
 def _members_page(community, **forms):
@@ -63,7 +64,7 @@ def grant(community_id):
         auth_services.grant_role(user=user, role=form.role.data, community=community,
                                  dwelling=_dwelling(community, form),
                                  occupancy=form.occupancy.data,
-                                 actor=current_user._get_current_object())
+                                 actor=_actor())
         flash(_("Role granted to %(user)s.", user=user.username), "success")
         return redirect(url_for("communities.members", community_id=community.id))
 
@@ -84,7 +85,7 @@ def create_user(community_id):
             phone=form.phone.data, role=form.role.data, community=community,
             dwelling=_dwelling(community, form), occupancy=form.occupancy.data,
             must_change_password=not form.password.data,
-            actor=current_user._get_current_object())
+            actor=_actor())
         return render_template("communities/user_created.html", community=community, user=user,
                                one_time_password=None if form.password.data else password)
 
@@ -106,6 +107,6 @@ def revoke(community_id):
         raise NotFound()
     _require_grant(community, form.role.data)
     auth_services.revoke_role(user=user, role=form.role.data, community=community,
-                              actor=current_user._get_current_object())
+                              actor=_actor())
     flash(_("Role %(role)s taken from %(user)s.", role=form.role.data, user=user.username), "info")
     return redirect(url_for("communities.members", community_id=community.id))

@@ -26,12 +26,10 @@ from propmgmt.disclosure.price_display import price_display as build_price_displ
 from propmgmt.errors import Invalid
 from propmgmt.forms import form_page
 from propmgmt.money import parse_yuan
+from propmgmt.web import actor as _actor
 
 bp = Blueprint("disclosure", __name__)
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _notice(notice_id, action="notice.view"):

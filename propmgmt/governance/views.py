@@ -23,12 +23,10 @@ from propmgmt.governance.forms import PaperBallotForm
 from propmgmt.governance.forms import VoteForm
 from propmgmt.governance.forms import option_choices
 from propmgmt.governance.models import Vote
+from propmgmt.web import actor as _actor
 
 bp = Blueprint("governance", __name__)
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _vote(vote_id, action="vote.view"):

@@ -21,12 +21,10 @@ from propmgmt.surveys.forms import AnswerForm
 from propmgmt.surveys.forms import SurveyForm
 from propmgmt.surveys.models import DIMENSIONS
 from propmgmt.surveys.models import Survey
+from propmgmt.web import actor as _actor
 
 bp = Blueprint("surveys", __name__)
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _aware(value, community):

@@ -24,6 +24,7 @@ from propmgmt.tickets import services
 from propmgmt.tickets.forms import StaffTicketForm
 from propmgmt.tickets.forms import TicketForm
 from propmgmt.tickets.intake import TicketInput
+from propmgmt.web import actor as _actor
 
 bp = Blueprint("tickets", __name__)
 
@@ -92,7 +93,7 @@ def create(community_id):
     form.dwelling_id.choices = [(str(d.id), d.label) for d in own] + [("", _("Common area"))]
 
     def submit():
-        ticket = services.open_ticket(community=community, actor=current_user._get_current_object(),
+        ticket = services.open_ticket(community=community, actor=_actor(),
                                       data=_input_from(form, community, staff),
                                       photos=request.files.getlist(form.photos.name))
         flash(_("Ticket #%(id)s filed. You can follow it here.", id=ticket.id), "success")

@@ -23,6 +23,7 @@ from propmgmt.tickets.forms import ActionForm
 from propmgmt.tickets.forms import DeadlineForm
 from propmgmt.tickets.forms import RatingForm
 from propmgmt.tickets.views import bp
+from propmgmt.web import actor as _actor
 
 
 def _action_form(ticket, action, formdata=None):
@@ -55,7 +56,7 @@ def act(ticket_id, action):
 
     def submit():
         assignee = form.assignee_id.data if action == "assign" else None
-        services.transition(ticket=ticket, action=action, actor=current_user._get_current_object(),
+        services.transition(ticket=ticket, action=action, actor=_actor(),
                             note=form.note.data,
                             assignee_id=int(assignee) if (assignee or "").isdigit() else None,
                             photos=request.files.getlist(form.photos.name))
@@ -78,7 +79,7 @@ def rate(ticket_id):
     form = RatingForm()
 
     def submit():
-        services.rate(ticket=ticket, actor=current_user._get_current_object(),
+        services.rate(ticket=ticket, actor=_actor(),
                       score=form.score.data, comment=form.comment.data)
         flash(_("Thank you for your rating."), "success")
         return redirect(url_for("tickets.detail", ticket_id=ticket.id))
@@ -113,7 +114,7 @@ def deadlines_page(community_id):
                              category=form.category.data, priority=form.priority.data,
                              response_minutes=form.response_minutes.data,
                              resolution_minutes=form.resolution_hours.data * 60,
-                             actor=current_user._get_current_object())
+                             actor=_actor())
         flash(_("Deadlines saved."), "success")
         return redirect(url_for("tickets.deadlines_page", community_id=community.id))
 
