@@ -66,11 +66,14 @@ def _chunks(items):
 
 
 def _move_tickets(breaches, now):
-    """One UPDATE per (new handler) group: bounded, not one per ticket."""
-    by_target = {}
+    """One UPDATE per (new handler) group: bounded, not one per ticket. A ticket already at the
+    end of its path stays with its handler, but its timeline gained an event, so it is stamped."""
+    by_target, stay = {}, set()
     for _bid, ticket_id, _cid, source, target in breaches:
         if source != target:
             by_target.setdefault(target, set()).add(ticket_id)
+        else:
+            stay.add(ticket_id)
     for target, ids in by_target.items():
         for chunk in _chunks(sorted(ids)):
             db.session.execute(
@@ -78,6 +81,11 @@ def _move_tickets(breaches, now):
                     handler_kind=target, escalations=Ticket.escalations + 1,
                     version=Ticket.version + 1, updated_at=now)
                 .execution_options(synchronize_session=False))
+    for chunk in _chunks(sorted(stay)):
+        db.session.execute(
+            sa.update(Ticket).where(Ticket.id.in_(chunk)).values(
+                version=Ticket.version + 1, updated_at=now)
+            .execution_options(synchronize_session=False))
 
 
 def _recipients(breaches):
