@@ -48,3 +48,10 @@ DWELLING_STATUSES = {
     "vacant": _l("Vacant"),
     "undelivered": _l("Not yet delivered (unsold)"),
 }
+
+# Where a dwelling's area comes from, by precedence (DOMAIN rule 9).
+AREA_SOURCES = {
+    "register": _l("real-estate register"),
+    "surveyed": _l("surveyed"),
+    "contract": _l("sales contract"),
+}

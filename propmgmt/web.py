@@ -55,6 +55,7 @@ def _template_helpers():
         "org_labels": modes.ORG_LABELS,
         "occupancy_labels": roles.OCCUPANCY_KINDS,
         "dwelling_statuses": roles.DWELLING_STATUSES,
+        "area_sources": roles.AREA_SOURCES,
         "format_fen": format_fen,
         "ticket_statuses": ticket_vocab.STATUSES,
         "ticket_kinds": ticket_vocab.KINDS,

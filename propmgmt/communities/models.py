@@ -78,6 +78,8 @@ class Dwelling(CommunityOwned, Timestamps, db.Model):
     building_id: Mapped[int] = mapped_column(sa.ForeignKey("building.id", ondelete="CASCADE"), index=True)
     number: Mapped[str] = mapped_column(sa.String(32))
     area_x100: Mapped[int] = mapped_column(sa.BigInteger)
+    # Where the area comes from (DOMAIN rule 9: register > surveyed > contract); None = not said.
+    area_source: Mapped[Optional[str]] = mapped_column(sa.String(16))
     # occupied | vacant | undelivered (unsold: billed to the developer when the community says so)
     occupancy_status: Mapped[str] = mapped_column(sa.String(16), default="occupied",
                                                   server_default="occupied")

@@ -1,5 +1,9 @@
 """Roster import (CSV/XLSX): building, dwelling, area_m2, owner_name, owner_phone, username.
 
+A dwelling's area may also come as register_area_m2, surveyed_area_m2 and contract_area_m2; the
+first one given in that order is used and its source is kept (DOMAIN rule 9: the real-estate
+register's area prevails over a surveyed one, which prevails over the sales contract's).
+
 Every row is checked first, against the rest of the file and against what the community already
 holds; only a file without a single bad row is written, in one transaction. The community's
 buildings, dwellings, people and ties are loaded once into dicts, so the number of queries does
@@ -31,10 +35,14 @@ from propmgmt.db import db
 from propmgmt.errors import Conflict
 from propmgmt.errors import Invalid
 
-COLUMNS = ("building", "dwelling", "area_m2", "owner_name", "owner_phone", "username")
-REQUIRED = COLUMNS[:-1]
-EXAMPLE_ROWS = (("3", "502", 72.3, "王建国", "13800000001", "wangjg"),
-                ("3", "503", 65.1, "李秀英", "13800000002", ""))
+COLUMNS = ("building", "dwelling", "area_m2", "owner_name", "owner_phone", "username",
+           "register_area_m2", "surveyed_area_m2", "contract_area_m2")
+REQUIRED = ("building", "dwelling", "owner_name", "owner_phone")
+# Area columns by precedence, with the source each records (area_m2 names no source).
+AREA_COLUMNS = (("register_area_m2", "register"), ("surveyed_area_m2", "surveyed"),
+                ("contract_area_m2", "contract"), ("area_m2", None))
+EXAMPLE_ROWS = (("3", "502", "", "王建国", "13800000001", "wangjg", 72.3, "", 73.5),
+                ("3", "503", 65.1, "李秀英", "13800000002", "", "", "", ""))
 MAX_LENGTH = {"building": 32, "dwelling": 32, "owner_name": 100, "owner_phone": 32}
 MAX_MESSAGES = 200
 PROGRESS_EVERY = 100
@@ -56,6 +64,7 @@ class _Row:
     building: str
     dwelling: str
     area_x100: Optional[int]
+    area_source: Optional[str]
     name: str
     phone: Optional[str]
     username: str
@@ -115,7 +124,8 @@ def _columns(header):
             problems.append(_("The header names the column %(column)s twice.", column=name))
         elif name in COLUMNS:
             positions[name] = position
-    missing = [c for c in REQUIRED if c not in positions]
+    has_area = any(column in positions for column, _source in AREA_COLUMNS)
+    missing = [c for c in COLUMNS[:5] if c not in positions and (c != "area_m2" or not has_area)]
     if missing:
         problems.insert(0, _("The header row lacks the columns: %(columns)s.",
                              columns=", ".join(missing)))
@@ -148,18 +158,33 @@ def _parse_row(number, values):
     reasons.extend(_("The %(column)s value is longer than %(max)s characters.",
                      column=column, max=limit)
                    for column, limit in MAX_LENGTH.items() if len(values[column]) > limit)
-    area = None
-    try:
-        area = parse_area(values["area_m2"])
-    except Invalid as error:
-        reasons.extend(error.fields["area_m2"])
+    area, source = _area(values, reasons)
     username = values.get("username", "")
     if username and not USERNAME_RE.match(username):
         reasons.append(_bad_username(username))
     row = _Row(number=number, building=values["building"], dwelling=values["dwelling"],
-               area_x100=area, name=values["owner_name"], phone=values["owner_phone"] or None,
-               username=username)
+               area_x100=area, area_source=source, name=values["owner_name"],
+               phone=values["owner_phone"] or None, username=username)
     return row, reasons
+
+
+def _area(values, reasons):
+    """(area, source) from the first area column given, by precedence; bad values are reasons."""
+    found = None
+    for column, source in AREA_COLUMNS:
+        text = values.get(column, "")
+        if not text:
+            continue
+        try:
+            area = parse_area(text, field=column)
+        except Invalid as error:
+            reasons.extend(message if source is None else f"{column}: {message}"
+                           for message in error.fields[column])
+            continue
+        found = found or (area, source)
+    if found is None and not any(values.get(column) for column, _source in AREA_COLUMNS):
+        reasons.append(_("Enter the area as a number of square metres."))
+    return found or (None, None)
 
 
 def _bad_username(username):
@@ -297,7 +322,7 @@ class _Writer:
         dwelling = self.existing.dwellings.get(row.key)
         if dwelling is None:
             dwelling = Dwelling(community_id=self.cid, building=building, number=row.dwelling,
-                                area_x100=row.area_x100)
+                                area_x100=row.area_x100, area_source=row.area_source)
             self.existing.dwellings[row.key] = dwelling
             self.new.append(dwelling)
             self.result.dwellings_created += 1

@@ -346,3 +346,26 @@ def test_large_roster_imports_quickly_with_a_bounded_number_of_queries(count_que
         assert counter.count < 60
     assert elapsed < 15
     assert calls[0] == (100, 5000) and calls[-1] == (5000, 5000)
+
+
+def test_register_area_prevails_over_surveyed_and_contract_area():
+    """DOMAIN rule 9: register area 88.5 and contract area 90 -> 88.5 is used."""
+    community = CommunityFactory()
+    header = ("building", "dwelling", "owner_name", "owner_phone", "register_area_m2",
+              "surveyed_area_m2", "contract_area_m2")
+    rows = [("1", "101", "Register", "", "88.5", "", "90"),
+            ("1", "102", "Surveyed", "", "", "70.2", "71"),
+            ("1", "103", "Contract", "", "", "", "60")]
+    run(community, csv_bytes(rows, header=header))
+    stored = {d.number: (d.area_x100, d.area_source) for d in db.session.scalars(
+        sa.select(Dwelling).where(Dwelling.community_id == community.id))}
+    assert stored == {"101": (8850, "register"), "102": (7020, "surveyed"),
+                      "103": (6000, "contract")}
+
+
+def test_a_bad_register_area_is_named_by_its_column():
+    community = CommunityFactory()
+    header = ("building", "dwelling", "owner_name", "owner_phone", "register_area_m2",
+              "contract_area_m2")
+    assert refused(community, csv_bytes([("1", "101", "A", "", "abc", "90")], header=header)) == [
+        "Row 2: register_area_m2: Enter the area as a number of square metres."]

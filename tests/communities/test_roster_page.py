@@ -124,10 +124,14 @@ def test_manager_downloads_a_roster_template_that_imports(client, login):
     response = client.get(f"/communities/{community.id}/roster-template.xlsx")
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.data)).active.values)
-    assert rows[0] == ("building", "dwelling", "area_m2", "owner_name", "owner_phone", "username")
+    assert rows[0] == ("building", "dwelling", "area_m2", "owner_name", "owner_phone", "username",
+                       "register_area_m2", "surveyed_area_m2", "contract_area_m2")
     assert len(rows) == 3
     upload = client.post(f"/communities/{community.id}/roster", data={
         "file": (io.BytesIO(response.data), "roster-template.xlsx")},
         content_type="multipart/form-data")
     assert upload.status_code == 200
     assert db.session.query(Dwelling).filter_by(community_id=community.id).count() == 2
+    sources = {d.number: (d.area_x100, d.area_source) for d in db.session.query(Dwelling)
+               .filter_by(community_id=community.id)}
+    assert sources == {"502": (7230, "register"), "503": (6510, None)}
