@@ -70,6 +70,9 @@ def change_mode(change, cid):
     """Record a new management mode from a date on (admin, district supervisor).
 
     The date must come after the last change; the history is appended, never rewritten.
+    What decided the change must be given: `vote_id`, a closed owners' vote of this community
+    that passed, or else `decided_by`, the authority that decided (e.g. the street office's
+    document). A vote that is unknown here, still open or failed is a 422 on `vote_id`.
     """
     community = _community(cid, "community.change_mode")
     return services.change_mode(community=community, actor=_actor(),

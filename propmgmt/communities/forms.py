@@ -23,6 +23,13 @@ def _mode_choices():
     return list(modes.LABELS.items())
 
 
+def _optional_id(value):
+    """A select's value as an id, or None for the empty choice."""
+    if value is None or value == "" or value == "None":
+        return None
+    return int(value)
+
+
 def _org_choices():
     return list(modes.ORG_LABELS.items())
 
@@ -39,7 +46,10 @@ class ModeChangeForm(FlaskForm):
     mode = SelectField(_l("New management mode"), choices=_mode_choices)
     effective_from = DateField(_l("Effective from"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
-    decided_by = StringField(_l("Decided by (owners' vote, street document…)"),
+    vote_id = SelectField(_l("Owners' vote that decided it"), coerce=_optional_id,
+                          validate_choice=False, validators=[Optional()])
+    decided_by = StringField(_l("Decided by (without a vote: the street office's document or "
+                                "other authority)"),
                              validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Change mode"))
 

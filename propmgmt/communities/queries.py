@@ -1,6 +1,7 @@
 """Read-side queries for community pages and the API; each is a bounded number of statements."""
 import sqlalchemy as sa
 
+from propmgmt import roles
 from propmgmt import scoping
 from propmgmt.auth.models import Membership
 from propmgmt.auth.models import User
@@ -12,6 +13,7 @@ from propmgmt.communities.models import Organization
 from propmgmt.communities.models import Person
 from propmgmt.communities.models import ServiceContract
 from propmgmt.db import db
+from propmgmt.governance.models import Vote
 
 
 def visible_communities_stmt(user):
@@ -105,6 +107,31 @@ def occupants_by_dwelling(community, dwelling_ids):
     for dwelling_id, person, kind in rows:
         result.setdefault(dwelling_id, []).append((person, kind))
     return result
+
+
+def organization_members(community):
+    """{organization kind: [(display name, role), ...]} of the users holding the roles through
+    which each of the four organizations acts, in one statement; names only, never contacts."""
+    org_of = {role: kind for kind, org_roles in roles.ORG_ROLES.items() for role in org_roles}
+    rows = db.session.execute(
+        sa.select(User.display_name, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.community_id == community.id, Membership.role.in_(sorted(org_of)),
+               User.is_active_user.is_(True))
+        .order_by(Membership.role, User.display_name, User.id))
+    result = {}
+    for name, role in rows:
+        result.setdefault(org_of[role], []).append((name, role))
+    return result
+
+
+def deciding_votes(community, limit=50):
+    """The community's owners' votes whose final result passed, latest first: what may be
+    attached to a management-mode change. Only the latest `limit` final votes are considered."""
+    final = db.session.scalars(
+        sa.select(Vote).where(Vote.community_id == community.id, Vote.finalized_at.is_not(None))
+        .order_by(Vote.finalized_at.desc(), Vote.id.desc()).limit(limit)).all()
+    return [vote for vote in final if vote.final_result and vote.final_result.get("passed")]
 
 
 def members(community):

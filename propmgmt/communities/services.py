@@ -20,8 +20,10 @@ from propmgmt.communities.models import ServiceContract
 from propmgmt.db import db
 from propmgmt.errors import Invalid
 from propmgmt.errors import NotFound
+from propmgmt.governance.models import Vote
 
 MAX_AREA_M2 = Decimal("2000")
+MAX_ID = 2**31 - 1
 
 
 def find_community(name_or_id):
@@ -70,13 +72,47 @@ def create_community(*, name, district, mode, actor=None, address=None, effectiv
     return community
 
 
+def deciding_vote_error(community, vote_id):
+    """Why `vote_id` cannot decide a mode change of `community` (a message), or None.
+
+    The vote must be the community's own (another community's vote reads as absent, so its
+    existence does not leak), through its public cycle to a final result, and passed by it.
+    """
+    vote = None
+    if isinstance(vote_id, int) and not isinstance(vote_id, bool) and 0 < vote_id <= MAX_ID:
+        vote = db.session.scalar(sa.select(Vote).where(Vote.community_id == community.id,
+                                                       Vote.id == vote_id))
+    if vote is None:
+        return _("No owners' vote with this number in this community.")
+    if vote.final_result is None:
+        return _("This vote's result is not final yet; attach it once the final result is "
+                 "declared.")
+    if not vote.final_result["passed"]:
+        return _("This vote did not pass, so it cannot decide the change.")
+    return None
+
+
 def change_mode(*, community, mode, effective_from, reason, actor=None, vote_id=None,
                 decided_by=None):
-    """Record a new management mode from a date on; history is appended, never rewritten."""
+    """Record a new management mode from a date on; history is appended, never rewritten.
+
+    A change (unlike the first mode, set when the community is created) needs what decided it
+    (DOMAIN rule 21): a closed, passed owners' vote of the community, or the fallback authority
+    that decided instead (e.g. the street office's document), and in every case a reason.
+    """
     check_mode(mode)
     errors = {}
+    decided_by = (decided_by or "").strip() or None
     if not (reason or "").strip():
         errors["reason"] = [_("Give the reason for the change.")]
+    if vote_id is not None:
+        problem = deciding_vote_error(community, vote_id)
+        if problem:
+            errors["vote_id"] = [problem]
+    elif decided_by is None:
+        errors["decided_by"] = [_(
+            "Attach the owners' vote that decided the change, or name the authority that "
+            "decided it (e.g. the street office's document).")]
     last = community.mode_changes[-1] if community.mode_changes else None
     if not isinstance(effective_from, dt.date):
         errors["effective_from"] = [_("Enter a date as YYYY-MM-DD.")]
@@ -89,11 +125,12 @@ def change_mode(*, community, mode, effective_from, reason, actor=None, vote_id=
     if errors:
         raise Invalid(fields=errors)
     change = ModeChange(community_id=community.id, mode=mode, effective_from=effective_from,
-                        reason=reason.strip(), vote_id=vote_id, decided_by=decided_by or None,
+                        reason=reason.strip(), vote_id=vote_id, decided_by=decided_by,
                         created_by_id=getattr(actor, "id", None))
     community.mode_changes.append(change)
     audit.record("community.mode_change", actor=actor, community_id=community.id, mode=mode,
-                 effective_from=effective_from.isoformat())
+                 effective_from=effective_from.isoformat(), vote_id=vote_id,
+                 decided_by=decided_by)
     db.session.commit()
     return change
 

@@ -4,12 +4,15 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_login import login_required
 
 from propmgmt import policy
 from propmgmt import scoping
+from propmgmt.communities import modes
 from propmgmt.communities import queries
 from propmgmt.communities import services
 from propmgmt.communities.forms import BuildingForm
@@ -60,15 +63,54 @@ def create():
     return form_page(form, "communities/create.html", submit)
 
 
+# Where a user may act on each matter of "who to turn to": endpoint, policy action, link text.
+TOPIC_ACTIONS = {
+    modes.REPAIRS: ("tickets.create", "ticket.file", _l("File a repair or request")),
+    modes.COMPANY_COMPLAINTS: ("tickets.create", "ticket.file", _l("File a complaint")),
+    modes.FEES: ("disclosure.price_display", "price_display.view",
+                 _l("See the fee disclosure")),
+    modes.OWNERS_VOTES: ("governance.index", "vote.view", _l("See the owners' votes")),
+}
+
+
+def who_to_turn_to(community, organizations):
+    """The rows of the "who to turn to" card under the community's current mode: the matter,
+    the organization that answers it (with its record, if any) and a link where the user may act."""
+    mode = community.management_mode
+    if mode is None:
+        return []
+    rows = []
+    for topic, kind in modes.contacts_for(mode):
+        link = None
+        if topic in TOPIC_ACTIONS:
+            endpoint, action, text = TOPIC_ACTIONS[topic]
+            if policy.can(current_user, action, community):
+                link = (url_for(endpoint, community_id=community.id), text)
+        rows.append({"topic": topic, "label": modes.TOPIC_LABELS[topic], "kind": kind,
+                     "organization": organizations.get(kind), "link": link})
+    return rows
+
+
 @bp.get("/<int:community_id>")
 @login_required
 def detail(community_id):
     community = community_for(community_id)
+    organizations = {o.kind: o for o in queries.organizations(community)}
     return render_template(
-        "communities/detail.html", community=community,
-        organizations={o.kind: o for o in queries.organizations(community)},
+        "communities/detail.html", community=community, organizations=organizations,
+        organization_members=queries.organization_members(community),
+        who_to_turn_to=who_to_turn_to(community, organizations),
         contracts=queries.contracts(community), buildings=queries.buildings(community),
         dwelling_count=queries.dwelling_count(community))
+
+
+def _vote_choices(community):
+    choices = [("", _("None: decided by the authority named below"))]
+    for vote in queries.deciding_votes(community):
+        choices.append((str(vote.id), _("#%(id)s %(title)s (final %(date)s)", id=vote.id,
+                                        title=vote.title,
+                                        date=format_datetime(vote.finalized_at, "yyyy-MM-dd"))))
+    return choices
 
 
 @bp.route("/<int:community_id>/mode", methods=["GET", "POST"])
@@ -76,11 +118,13 @@ def detail(community_id):
 def change_mode(community_id):
     community = community_for(community_id, "community.change_mode")
     form = ModeChangeForm()
+    form.vote_id.choices = _vote_choices(community)
 
     def submit():
         services.change_mode(community=community, mode=form.mode.data,
                              effective_from=form.effective_from.data, reason=form.reason.data,
-                             decided_by=form.decided_by.data, actor=_actor())
+                             vote_id=form.vote_id.data, decided_by=form.decided_by.data,
+                             actor=_actor())
         flash(_("The management mode change has been recorded."), "success")
         return redirect(url_for("communities.change_mode", community_id=community.id))
 

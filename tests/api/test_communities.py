@@ -8,7 +8,8 @@ from tests.factories import UserFactory
 from tests.factories import member
 
 MODE_CHANGE = {"mode": modes.SELF_GOVERNED, "effective_from": "2025-03-01",
-               "reason": "The owners voted for self-governance."}
+               "reason": "The owners voted for self-governance.",
+               "decided_by": "Street office document 2025-7"}
 
 
 def _change_mode(client, headers, community, **overrides):
@@ -86,13 +87,13 @@ def test_absent_or_out_of_range_community_is_404(client, manager, api_token):
 def test_supervisor_changes_mode_and_history_grows_in_order(client, community, api_token):
     supervisor = member(community, roles.DISTRICT_SUPERVISOR)
     headers = api_token(supervisor)
-    response = _change_mode(client, headers, community, vote_id=7, decided_by="Owners' assembly")
+    response = _change_mode(client, headers, community, decided_by="Owners' assembly")
     assert response.status_code == 201
     created = response.get_json()
     assert {k: created[k] for k in ("mode", "effective_from", "reason", "vote_id",
                                     "decided_by")} == {
         "mode": "self_governed", "effective_from": "2025-03-01",
-        "reason": "The owners voted for self-governance.", "vote_id": 7,
+        "reason": "The owners voted for self-governance.", "vote_id": None,
         "decided_by": "Owners' assembly"}
     second = _change_mode(client, headers, community, mode=modes.COORDINATED,
                           effective_from="2025-09-01", reason="No committee quorum.")

@@ -88,7 +88,8 @@ def test_mode_change_before_the_last_one_is_refused(client, login):
     community = CommunityFactory()
     login(member(community, roles.DISTRICT_SUPERVISOR))
     response = client.post(f"/communities/{community.id}/mode", data={
-        "mode": modes.QUASI, "effective_from": "2023-12-31", "reason": "r"}, headers=EN)
+        "mode": modes.QUASI, "effective_from": "2023-12-31", "reason": "r",
+        "decided_by": "Street office"}, headers=EN)
     assert response.status_code == 422
     assert "must take effect after the last change (2024-01-01)" in response.get_data(as_text=True)
     db.session.refresh(community)

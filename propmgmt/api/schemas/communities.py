@@ -49,8 +49,10 @@ class ModeChangeRequestSchema(Schema):
     mode = String(required=True, validate=length(32), metadata={"enum": list(modes.ALL)})
     effective_from = Date(required=True)
     reason = String(required=True, validate=length(2000))
-    vote_id = Integer(strict=True, allow_none=True, validate=id_range())
-    decided_by = String(allow_none=True, validate=length(200))
+    vote_id = Integer(strict=True, allow_none=True, validate=id_range(), metadata={
+        "description": "The closed, passed owners' vote of this community that decided it."})
+    decided_by = String(allow_none=True, validate=length(200), metadata={
+        "description": "Without a vote: the authority that decided (e.g. a street document)."})
 
 
 class DwellingSchema(Schema):
