@@ -53,6 +53,18 @@ class CorrectionForm(FlaskForm):
     submit = SubmitField(_l("Publish corrected version"))
 
 
+class DraftForm(FlaskForm):
+    """Change a draft in place (before its publication date)."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=20000)])
+    publish_at = DateTimeLocalField(_l("Publish at"), format=FORMAT, validators=[DataRequired()])
+    expire_at = DateTimeLocalField(_l("Expires at (optional)"), format=FORMAT,
+                                   validators=[Optional()])
+    is_pinned = BooleanField(_l("Pin to the top"))
+    submit = SubmitField(_l("Save draft"))
+
+
 class CommentForm(FlaskForm):
     body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Add comment"))

@@ -177,14 +177,27 @@ def publish_notice(*, community, actor, title, body="", kind="notice", building_
 
 def edit_draft(notice, *, actor, **changes):
     """Change a draft in place; a published notice is refused (publish a correction instead)."""
-    policy.require(actor, "notice.publish", notice)
+    policy.require(actor, "disclosure.publish" if notice.kind == INCOME_SPENDING
+                   else "notice.publish", notice)
     if notice.is_published():
         raise Conflict(_("This notice is already published and cannot be changed; publish a "
                          "corrected version instead."))
     allowed = {"title", "body", "publish_at", "expire_at", "is_pinned"}
-    for name, value in changes.items():
+    for name in changes:
         if name not in allowed:
             raise Invalid(fields={name: [_("This cannot be changed.")]})
+    merged = {name: getattr(notice, name) for name in allowed} | changes
+    errors = {}
+    if not (merged["title"] or "").strip():
+        errors["title"] = [_("Enter a title.")]
+    if merged["publish_at"] is None or merged["publish_at"].tzinfo is None:
+        errors["publish_at"] = [_("Give the date and time to publish.")]
+    elif merged["expire_at"] is not None and merged["expire_at"] <= merged["publish_at"]:
+        errors["expire_at"] = [_("The notice must expire after it is published.")]
+    if errors:
+        raise Invalid(fields=errors)
+    merged["title"] = merged["title"].strip()
+    for name, value in merged.items():
         setattr(notice, name, value)
     audit.record("notice.edit_draft", actor=actor, community_id=notice.community_id,
                  notice_id=notice.id)

@@ -20,6 +20,7 @@ from propmgmt.disclosure import services
 from propmgmt.disclosure.forms import KIND_LABELS
 from propmgmt.disclosure.forms import CommentForm
 from propmgmt.disclosure.forms import CorrectionForm
+from propmgmt.disclosure.forms import DraftForm
 from propmgmt.disclosure.forms import NoticeForm
 from propmgmt.disclosure.models import Notice
 from propmgmt.disclosure.price_display import price_display as build_price_display
@@ -89,13 +90,27 @@ def create(community_id):
     return form_page(form, "disclosure/new.html", submit, community=community)
 
 
-def _detail(notice, correction_form=None, comment_form=None):
+def _draft_form(notice, form=None):
+    if form is not None:
+        return form
+    zone = zoneinfo.ZoneInfo(notice.community.timezone)
+
+    def local(value):
+        return value.astimezone(zone).replace(tzinfo=None) if value else None
+
+    return DraftForm(prefix="d", data={
+        "title": notice.title, "body": notice.body, "publish_at": local(notice.publish_at),
+        "expire_at": local(notice.expire_at), "is_pinned": notice.is_pinned})
+
+
+def _detail(notice, correction_form=None, comment_form=None, draft_form=None):
     return render_template(
         "disclosure/detail.html", notice=notice, community=notice.community,
         versions=services.versions(notice), comments=services.comments(notice),
         correction_form=correction_form or CorrectionForm(
             prefix="c", data={"title": notice.title, "body": notice.body}),
-        comment_form=comment_form or CommentForm(prefix="m"), kinds=KIND_LABELS, now=utcnow())
+        comment_form=comment_form or CommentForm(prefix="m"), kinds=KIND_LABELS, now=utcnow(),
+        draft_form=_draft_form(notice, draft_form))
 
 
 @bp.get("/notices/<int:notice_id>")
@@ -118,6 +133,25 @@ def correct(notice_id):
         return redirect(url_for("disclosure.detail", notice_id=new.id))
 
     return form_page(form, None, submit, render=lambda: _detail(notice, correction_form=form))
+
+
+@bp.post("/notices/<int:notice_id>/draft")
+@login_required
+def edit_draft(notice_id):
+    notice = _notice(notice_id, "notice.publish")
+    form = DraftForm(prefix="d")
+
+    def submit():
+        community = notice.community
+        services.edit_draft(notice, actor=_actor(), title=form.title.data,
+                            body=form.body.data or "",
+                            publish_at=_aware(form.publish_at.data, community),
+                            expire_at=_aware(form.expire_at.data, community),
+                            is_pinned=form.is_pinned.data)
+        flash(_("Draft saved."), "success")
+        return redirect(url_for("disclosure.detail", notice_id=notice.id))
+
+    return form_page(form, None, submit, render=lambda: _detail(notice, draft_form=form))
 
 
 @bp.post("/notices/<int:notice_id>/comments")

@@ -140,3 +140,31 @@ def test_price_display_flags_a_missing_item(cast, client, login):
         as_text=True)
     assert "missing" in text and "Disclosure incomplete" in text
     assert "2 of 11 items present" in text
+
+
+def test_a_draft_is_edited_on_its_page_until_it_is_published(cast, client, login):
+    draft = cast.post(publish_at=services.utcnow() + dt.timedelta(days=2))
+    login(cast.residents_committee)
+    url = f"/notices/{draft.id}"
+    assert "Edit the draft" in client.get(url, headers=EN).get_data(as_text=True)
+    later = (dt.datetime.now() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    bad = client.post(f"{url}/draft", headers=EN, data={
+        "d-title": "Water off Monday", "d-publish_at": later,
+        "d-expire_at": (dt.datetime.now() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")})
+    assert bad.status_code == 422
+    assert "The notice must expire after it is published." in bad.get_data(as_text=True)
+    assert db.session.get(type(draft), draft.id).title == "Water off on Friday"
+    response = client.post(f"{url}/draft", headers=EN, data={
+        "d-title": "Water off Monday", "d-body": "All day", "d-publish_at": later})
+    assert response.status_code == 302
+    assert db.session.get(type(draft), draft.id).title == "Water off Monday"
+    published = cast.post(title="Already out")
+    page = client.get(f"/notices/{published.id}", headers=EN).get_data(as_text=True)
+    assert "Edit the draft" not in page
+    refused = client.post(f"/notices/{published.id}/draft", headers=EN, data={
+        "d-title": "Sneaky", "d-publish_at": later})
+    assert refused.status_code == 409
+    assert db.session.get(type(published), published.id).title == "Already out"
+    login(cast.owner_one)
+    assert client.post(f"{url}/draft", data={"d-title": "x", "d-publish_at": later}).status_code \
+        in (403, 404)
