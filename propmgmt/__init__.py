@@ -63,6 +63,7 @@ def register_blueprints(app):
     from propmgmt.governance.views import bp as governance_bp  # noqa: PLC0415
     from propmgmt.disclosure.views import bp as disclosure_bp  # noqa: PLC0415
     from propmgmt.surveys.views import bp as surveys_bp  # noqa: PLC0415
+    from propmgmt.meetings.views import bp as meetings_bp  # noqa: PLC0415
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
@@ -73,6 +74,7 @@ def register_blueprints(app):
     app.register_blueprint(governance_bp)
     app.register_blueprint(disclosure_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(meetings_bp)
     register_webhooks(app)
     register_api(app)
 

@@ -1,4 +1,6 @@
 """The landing page after login and the community switcher."""
+import zoneinfo
+
 from flask import Blueprint
 from flask import flash
 from flask import redirect
@@ -14,8 +16,15 @@ from propmgmt import scoping
 from propmgmt.auth.services import safe_next
 from propmgmt.communities import queries
 from propmgmt.communities.models import Community
+from propmgmt.db import utcnow
+from propmgmt.meetings import queries as meetings
 
 bp = Blueprint("home", __name__)
+
+
+def local_today():
+    """Today's date in China, where every community is (due dates are local dates)."""
+    return utcnow().astimezone(zoneinfo.ZoneInfo("Asia/Shanghai")).date()
 
 
 @bp.get("/")
@@ -24,7 +33,11 @@ def index():
         return redirect(url_for("auth.login"))
     communities = queries.community_summaries(current_user)
     mine = queries.my_dwellings(current_user)
-    return render_template("home/index.html", communities=communities, my_dwellings=mine)
+    today = local_today()
+    overdue = meetings.overdue_items(current_user, today,
+                                     meetings.watched_community_ids(current_user))
+    return render_template("home/index.html", communities=communities, my_dwellings=mine,
+                           overdue_items=overdue, today=today)
 
 
 @bp.post("/switch-community")

@@ -35,8 +35,14 @@ from propmgmt.billing.models import ParkingSpace  # noqa: F401
 from propmgmt.governance.models import Ballot  # noqa: F401
 from propmgmt.governance.models import BallotDwelling  # noqa: F401
 from propmgmt.governance.models import Vote  # noqa: F401
+from propmgmt.governance.models import VoteObjection  # noqa: F401
+from propmgmt.governance.models import VoteReminder  # noqa: F401
 from propmgmt.disclosure.models import DisclosureComment  # noqa: F401
 from propmgmt.disclosure.models import DisclosureLine  # noqa: F401
 from propmgmt.disclosure.models import Notice  # noqa: F401
 from propmgmt.surveys.models import Survey  # noqa: F401
 from propmgmt.surveys.models import SurveyAnswer  # noqa: F401
+from propmgmt.meetings.models import ActionItem  # noqa: F401
+from propmgmt.meetings.models import ActionItemUpdate  # noqa: F401
+from propmgmt.meetings.models import Meeting  # noqa: F401
+from propmgmt.meetings.models import MeetingInvitee  # noqa: F401

@@ -74,6 +74,13 @@ def is_owner(user, obj):
         kind == "owner" for _dwelling, kind in people.dwellings_of(user, cid))
 
 
+def acts_for_item_owner(user, item):
+    """Acts for the organization that owns an action item."""
+    owner = getattr(item, "owner_org", None)
+    return owner in roles.ORG_ROLES and bool(
+        user.roles_in(item.community_id) & set(roles.ORG_ROLES[owner]))
+
+
 SUPERVISOR = has_role(roles.DISTRICT_SUPERVISOR)
 MANAGER = has_role(roles.PROPERTY_MANAGER)
 
@@ -108,6 +115,8 @@ RULES = {
     "vote.create": any_of(is_admin, has_role(roles.OWNERS_COMMITTEE)),
     "vote.cast": is_member,
     "vote.enter_paper": any_of(is_admin, has_role(roles.OWNERS_COMMITTEE)),
+    "vote.manage": any_of(is_admin, has_role(roles.OWNERS_COMMITTEE)),
+    "vote.object": is_owner,
     "notice.view": any_of(is_admin, is_member),
     "notice.publish": any_of(is_admin, is_fee_collector,
                              has_role(roles.RESIDENTS_COMMITTEE, roles.OWNERS_COMMITTEE,
@@ -118,6 +127,11 @@ RULES = {
                                  has_role(*roles.STAFF, *roles.COMMITTEES,
                                           roles.DISTRICT_SUPERVISOR)),
     "price_display.view": any_of(is_admin, is_member),
+    "meeting.view": any_of(is_admin, has_role(roles.PROPERTY_MANAGER, roles.PROPERTY_STAFF,
+                                              *roles.COMMITTEES, roles.DISTRICT_SUPERVISOR)),
+    "meeting.manage": any_of(is_admin, has_role(roles.PARTY_SECRETARY, roles.RESIDENTS_COMMITTEE)),
+    "action_item.update": any_of(is_admin, acts_for_item_owner,
+                                 has_role(roles.PARTY_SECRETARY, roles.RESIDENTS_COMMITTEE)),
     "survey.view": any_of(is_admin, is_member),
     "survey.create": any_of(is_admin, has_role(roles.RESIDENTS_COMMITTEE, roles.PARTY_SECRETARY)),
     "survey.answer": has_role(roles.RESIDENT),

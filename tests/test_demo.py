@@ -221,4 +221,24 @@ def test_demo_posts_notices_and_last_years_disclosure(app):
 
     assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
     kinds = sorted(db.session.scalars(sa.select(Notice.kind)))
-    assert kinds == ["income_spending", "notice", "notice"]
+    # the vote's announcement is one of the notices
+    assert kinds == ["income_spending", "meeting_minutes", "notice", "notice"]
+
+
+def test_demo_holds_a_joint_meeting_with_an_overdue_action_item(app):
+    import sqlalchemy as sa  # noqa: PLC0415
+
+    from propmgmt.db import db  # noqa: PLC0415
+    from propmgmt.meetings.models import ActionItem  # noqa: PLC0415
+    from propmgmt.meetings.models import Meeting  # noqa: PLC0415
+    from propmgmt.meetings.services import local_today  # noqa: PLC0415
+
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    statuses = sorted(db.session.scalars(sa.select(Meeting.status)))
+    assert statuses == ["held", "scheduled"]
+    held = db.session.scalar(sa.select(Meeting).where(Meeting.status == "held"))
+    assert held.minutes_notice_id is not None
+    items = db.session.scalars(sa.select(ActionItem)).all()
+    today = local_today(held.community)
+    assert sorted(i.status for i in items) == ["done", "open", "open"]
+    assert [i.title for i in items if i.is_overdue(today)] == ["清理3号楼前消防通道占用车辆"]

@@ -28,23 +28,13 @@ def _vote(vid, action="vote.view"):
     return vote
 
 
-def _weight(weight):
-    return {"owners": weight.owners, "area_x100": weight.area_x100,
-            "area_m2": float(votes.m2(weight.area_x100))}
-
-
 def _result(vote):
-    r = votes.result(vote)
-    return {
-        "vote_id": vote.id, "matter": r["matter"], "provisional": r["provisional"],
-        "totals": _weight(r["totals"]),
-        "participation": {**_weight(r["participating"]), "passed": r["participation_passed"]},
-        "agree": _weight(r["agree"]),
-        "tally": {o: _weight(w) for o, w in r["tally"].items()},
-        "thresholds": {"participation": r["participation_threshold"],
-                       "approval": r["approval_threshold"]},
-        "approval_passed": r["approval_passed"], "passed": r["passed"], "rule": r["rule"],
-    }
+    from propmgmt.governance import cycle  # noqa: PLC0415
+
+    if vote.final_result is not None:
+        return {"vote_id": vote.id, **vote.final_result, "phase": cycle.FINAL}
+    return {"vote_id": vote.id, **votes.result_json(votes.result(vote)),
+            "phase": cycle.phase(vote)}
 
 
 @bp.post(f"/communities/<{ID_CONVERTER}:cid>/votes")

@@ -26,6 +26,7 @@ from propmgmt.communities.models import PropertyCompany
 from propmgmt.db import db
 from propmgmt.demo import data
 from propmgmt.demo import billing
+from propmgmt.demo import meetings
 from propmgmt.demo import notices
 from propmgmt.demo import tickets
 from propmgmt.demo import votes
@@ -108,6 +109,8 @@ def load(echo=print):
     echo("Opening an owners' vote…")
     ballots = votes.load_vote(loaded)
     notices.load_notices(loaded)
+    echo("Holding a joint meeting…")
+    meetings.load_meetings(loaded)
     audit.record(MARKER, version=data.VERSION, seed=data.SEED,
                  communities=[spec.name for spec in data.COMMUNITIES], users=created, kept=kept,
                  tickets=counts, payments=paid, ballots=ballots)

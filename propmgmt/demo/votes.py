@@ -30,7 +30,8 @@ def load_vote(loaded):
     now = utcnow()
     vote = votes.open_vote(community=item.community, actor=committee, title=TITLE,
                            description=DESCRIPTION, item="use_fund",
-                           opens_at=now - dt.timedelta(days=5), closes_at=now + dt.timedelta(days=9))
+                           opens_at=now - dt.timedelta(days=5), closes_at=now + dt.timedelta(days=9),
+                           now=now - dt.timedelta(days=21))
     demo_users = {u.username for u in data.USERS}
     owners = db.session.execute(
         sa.select(Person.id, Person.user_id).join(Occupancy, Occupancy.person_id == Person.id)

@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField
+from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
@@ -10,6 +11,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
+from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
 from propmgmt.governance import rules
@@ -31,9 +33,14 @@ class VoteForm(FlaskForm):
                         default=rules.ORDINARY)
     options = StringField(_l("Options (comma-separated; empty for agree, disagree, abstain)"),
                           validators=[Optional(), Length(max=500)])
-    opens_at = DateTimeLocalField(_l("Opens at"), format=FORMAT, validators=[InputRequired()])
-    closes_at = DateTimeLocalField(_l("Closes at"), format=FORMAT, validators=[InputRequired()])
-    submit = SubmitField(_l("Open vote"))
+    opens_at = DateTimeLocalField(
+        _l("Voting opens at"), format=FORMAT, validators=[InputRequired()],
+        description=_l("At least 15 days from now: the vote notice is posted today."))
+    closes_at = DateTimeLocalField(_l("Voting closes at"), format=FORMAT,
+                                   validators=[InputRequired()])
+    objection_days = IntegerField(_l("Days for objections to the provisional result"),
+                                  default=7, validators=[Optional(), NumberRange(1, 30)])
+    submit = SubmitField(_l("Announce vote"))
 
 
 class BallotForm(FlaskForm):
@@ -52,3 +59,20 @@ class PaperBallotForm(FlaskForm):
 def option_choices(vote):
     """(code, label) of a vote's options, the default ones translated."""
     return [(o, rules.OPTION_LABELS.get(o, o)) for o in vote.options]
+
+
+class ObjectionForm(FlaskForm):
+    body = TextAreaField(_l("Your objection"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Raise objection"))
+
+
+class AnswerForm(FlaskForm):
+    response = TextAreaField(_l("The committee's answer"),
+                             validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Answer"))
+
+
+class StepForm(FlaskForm):
+    """A button for one step of the cycle (post the result, declare it final, remind)."""
+
+    submit = SubmitField()

@@ -32,8 +32,26 @@ class Vote(CommunityOwned, Timestamps, db.Model):
     closes_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # The public cycle: announced (notice) -> voting -> provisional result posted for objections
+    # -> final result. Votes recorded before the cycle existed have no announcement date.
+    announced_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
+    notice_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("notice.id", ondelete="SET NULL"))
+    objection_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    provisional_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
+    provisional_notice_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("notice.id", ondelete="SET NULL"))
+    finalized_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
+    final_result: Mapped[Optional[dict]] = mapped_column(sa.JSON)
+    final_notice_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("notice.id", ondelete="SET NULL"))
 
     community: Mapped["Community"] = relationship()  # noqa: F821
+
+    @property
+    def objections_close_at(self):
+        if self.provisional_at is None:
+            return None
+        return self.provisional_at + dt.timedelta(days=self.objection_days)
 
     def is_open(self, now):
         return self.opens_at <= now < self.closes_at
@@ -76,3 +94,30 @@ class BallotDwelling(CommunityOwned, db.Model):
     area_x100: Mapped[int] = mapped_column(sa.BigInteger)
 
     ballot: Mapped[Ballot] = relationship(back_populates="dwellings")
+
+
+class VoteObjection(CommunityOwned, Timestamps, db.Model):
+    """An owner's objection to a provisional result, answered by the committee before the final."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    response: Mapped[Optional[str]] = mapped_column(sa.Text)
+    responded_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
+    responded_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    user: Mapped[Optional["User"]] = relationship(foreign_keys=[user_id])  # noqa: F821
+
+
+class VoteReminder(CommunityOwned, db.Model):
+    """A reminder sent to an owner who had not voted; at most one per owner and day."""
+
+    __table_args__ = (sa.UniqueConstraint("community_id", "vote_id", "user_id", "sent_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    sent_on: Mapped[dt.date]
+    sent_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))

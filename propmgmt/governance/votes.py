@@ -1,4 +1,6 @@
 """Services for owners' votes: open a vote, cast or enter a ballot, count the result."""
+import datetime as dt
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -30,10 +32,19 @@ def _clean_options(options):
     return options
 
 
+NOTICE_DAYS = 15  # DOMAIN rule 16: the vote notice goes up at least 15 days before voting
+MAX_OBJECTION_DAYS = 30
+
+
 def open_vote(*, community, actor, title, opens_at, closes_at, description="", item=None,
-              matter=None, options=None):
-    """Put a matter to the owners; the matter follows the art. 278 item when one is given."""
+              matter=None, options=None, objection_days=7, now=None):
+    """Announce a matter to the owners: the vote notice is posted now, at least 15 days before
+    voting opens, and the residents' committee and the owners are told (DOMAIN rule 16).
+    The matter follows the art. 278 item when one is given."""
+    from propmgmt.governance import cycle  # noqa: PLC0415
+
     policy.require(actor, "vote.create", community)
+    now = now or utcnow()
     if item is not None and item not in rules.ITEMS:
         raise Invalid(fields={"item": [_("Choose an item of Civil Code article 278.")]})
     if item is not None:
@@ -42,13 +53,22 @@ def open_vote(*, community, actor, title, opens_at, closes_at, description="", i
         raise Invalid(fields={"matter": [_("Choose ordinary or major.")]})
     if opens_at.tzinfo is None or closes_at.tzinfo is None or closes_at <= opens_at:
         raise Invalid(fields={"closes_at": [_("The vote must close after it opens.")]})
+    if opens_at < now + dt.timedelta(days=NOTICE_DAYS):
+        raise Invalid(fields={"opens_at": [_(
+            "Voting can open %(days)d days after the vote is announced at the earliest (from "
+            "%(date)s); owners must have the notice that long.", days=NOTICE_DAYS,
+            date=cycle.local(community, now + dt.timedelta(days=NOTICE_DAYS)))]})
+    if not isinstance(objection_days, int) or not 1 <= objection_days <= MAX_OBJECTION_DAYS:
+        raise Invalid(fields={"objection_days": [_(
+            "Allow between 1 and %(max)d days for objections.", max=MAX_OBJECTION_DAYS)]})
     vote = Vote(community_id=community.id, title=title, description=description or "",
                 item=item, matter=matter, options=_clean_options(options), opens_at=opens_at,
-                closes_at=closes_at, created_by_id=actor.id)
+                closes_at=closes_at, created_by_id=actor.id, announced_at=now,
+                objection_days=objection_days)
     db.session.add(vote)
     db.session.flush()
     audit.record("vote.open", actor=actor, community_id=community.id, vote_id=vote.id)
-    db.session.commit()
+    cycle.announce(vote, actor=actor, now=now)
     return vote
 
 
@@ -161,13 +181,51 @@ def admitted_ballots(vote):
 
 
 def result(vote, now=None):
-    """The computation of the vote so far; `provisional` until it closes."""
-    now = now or utcnow()
+    """The computation of the vote: the stored one once final, else as it stands now."""
+    if vote.final_result is not None:
+        return result_from_json(vote.final_result, vote.options)
     counts = rules.tally(admitted_ballots(vote))
     outcome = rules.decide(vote.matter, community_totals(vote.community_id), counts)
-    outcome["provisional"] = not vote.is_closed(now)
+    outcome["provisional"] = vote.finalized_at is None
     outcome["options"] = list(vote.options)
     return outcome
+
+
+def _weight(weight):
+    return {"owners": weight.owners, "area_x100": weight.area_x100,
+            "area_m2": float(m2(weight.area_x100))}
+
+
+def result_json(r):
+    """A result as plain JSON (the API's shape, and the stored final result)."""
+    return {
+        "matter": r["matter"], "provisional": r["provisional"],
+        "totals": _weight(r["totals"]),
+        "participation": {**_weight(r["participating"]), "passed": r["participation_passed"]},
+        "agree": _weight(r["agree"]),
+        "tally": {o: _weight(w) for o, w in r["tally"].items()},
+        "thresholds": {"participation": r["participation_threshold"],
+                       "approval": r["approval_threshold"]},
+        "approval_passed": r["approval_passed"], "passed": r["passed"], "rule": r["rule"],
+    }
+
+
+def result_from_json(data, options):
+    """The stored final result back in the shape `result` returns (for the same page)."""
+    def weight(w):
+        return rules.Weight(w["owners"], w["area_x100"])
+
+    participation = data["participation"]
+    return {
+        "matter": data["matter"], "totals": weight(data["totals"]),
+        "participating": weight(participation), "agree": weight(data["agree"]),
+        "tally": {o: weight(w) for o, w in data["tally"].items()},
+        "participation_threshold": data["thresholds"]["participation"],
+        "participation_passed": participation["passed"],
+        "approval_threshold": data["thresholds"]["approval"],
+        "approval_passed": data["approval_passed"], "passed": data["passed"],
+        "rule": data["rule"], "provisional": False, "options": list(options),
+    }
 
 
 def owners_to_enter(vote):

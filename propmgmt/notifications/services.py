@@ -12,6 +12,10 @@ TEXTS = {
     "ticket.status": _l("Your ticket #%(ticket_id)s (%(title)s) is now: %(status)s"),
     "ticket.assigned": _l("Ticket #%(ticket_id)s (%(title)s) was assigned to you"),
     "ticket.escalated": _l("Ticket #%(ticket_id)s (%(title)s) was escalated to you: %(reason)s"),
+    "meeting.invited": _l("You are invited to the joint meeting \"%(title)s\""),
+    "meeting.action_item": _l("New action item for your organization: %(title)s (due %(due)s)"),
+    "vote.reminder": _l("You have not voted yet on \"%(title)s\"; voting closes %(closes)s"),
+    "vote.announced": _l("Owners' vote announced: \"%(title)s\", voting opens %(opens)s"),
     "billing.reminder": _l("Payment reminder for %(label)s: %(amount)s yuan is overdue. Please pay "
                            "or contact the fee collector."),
 }
@@ -34,6 +38,20 @@ def render(notification):
         return str(template) % params if template is not None else notification.kind
     except (KeyError, TypeError, ValueError):
         return str(template)
+
+
+def link(notification):
+    """Where a notification leads: its ticket, vote or meeting (or nowhere)."""
+    from flask import url_for  # noqa: PLC0415
+
+    params = notification.params or {}
+    if notification.ticket_id:
+        return url_for("tickets.detail", ticket_id=notification.ticket_id)
+    if params.get("vote_id"):
+        return url_for("governance.detail", vote_id=params["vote_id"])
+    if params.get("meeting_id"):
+        return url_for("meetings.detail", meeting_id=params["meeting_id"])
+    return None
 
 
 def notify(user_ids, *, community_id, kind, ticket_id=None, **params):

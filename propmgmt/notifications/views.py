@@ -18,7 +18,8 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @login_required
 def index():
     page = paginate(services.recent_stmt(current_user), request.args.get("page", 1, type=int), 30)
-    return render_template("notifications/index.html", page=page, render=services.render)
+    return render_template("notifications/index.html", page=page, render=services.render,
+                           link=services.link)
 
 
 @bp.post("/read")

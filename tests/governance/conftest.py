@@ -30,6 +30,7 @@ class Cast:
         data = {"title": "Repaint the stairwells", "matter": "ordinary",
                 "opens_at": now - dt.timedelta(hours=1),
                 "closes_at": now + dt.timedelta(days=7), **kwargs}
+        data.setdefault("now", data["opens_at"] - dt.timedelta(days=votes.NOTICE_DAYS))
         return votes.open_vote(community=self.community, actor=self.committee, **data)
 
 

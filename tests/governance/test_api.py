@@ -1,7 +1,9 @@
 """API of owners' votes (shared/API.md): open, ballots, result; refusals in both languages."""
 import datetime as dt
 
+from propmgmt.db import db
 from propmgmt.db import utcnow
+from propmgmt.governance.models import Vote
 
 EN = {"Accept-Language": "en"}
 
@@ -9,14 +11,18 @@ EN = {"Accept-Language": "en"}
 def _body(**kwargs):
     now = utcnow()
     return {"title": "Hire a new manager", "matter": "ordinary",
-            "opens_at": (now - dt.timedelta(hours=1)).isoformat(),
-            "closes_at": (now + dt.timedelta(days=3)).isoformat(), **kwargs}
+            "opens_at": (now + dt.timedelta(days=16)).isoformat(),
+            "closes_at": (now + dt.timedelta(days=20)).isoformat(), **kwargs}
 
 
 def _open(client, cast, api_token, **kwargs):
+    """Announce a vote through the API, then let the 15-day notice period pass."""
     response = client.post(f"/api/v1/communities/{cast.community.id}/votes",
                            json=_body(**kwargs), headers=api_token(cast.committee))
     assert response.status_code == 201, response.get_json()
+    vote = db.session.get(Vote, response.get_json()["id"])
+    vote.opens_at, vote.closes_at = utcnow() - dt.timedelta(hours=1), utcnow() + dt.timedelta(3)
+    db.session.commit()
     return response.get_json()
 
 

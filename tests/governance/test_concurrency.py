@@ -36,7 +36,8 @@ def _setup():
     now = utcnow()
     vote = votes.open_vote(community=community, actor=committee, title="Race", matter="ordinary",
                            opens_at=now - dt.timedelta(hours=1),
-                           closes_at=now + dt.timedelta(days=1))
+                           closes_at=now + dt.timedelta(days=1),
+                           now=now - dt.timedelta(days=votes.NOTICE_DAYS + 1))
     return community.id, vote.id, [co_a.id, co_b.id, committee.id]
 
 

@@ -50,14 +50,23 @@ def test_committee_opens_a_vote_from_the_form(cast, client, login):
     login(cast.committee)
     url = f"/communities/{cast.community.id}/votes/new"
     assert client.get(url, headers=EN).status_code == 200
-    start = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")) + dt.timedelta(hours=1)
+    start = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")) + dt.timedelta(days=14)
     data = {"title": "Raise the fund", "item": "raise_fund", "matter": "ordinary",
-            "opens_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "opens_at": start.strftime("%Y-%m-%dT%H:%M"), "objection_days": "7",
             "closes_at": (start + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")}
+    early = client.post(url, data=data, headers=EN)
+    assert early.status_code == 422
+    assert "Voting can open 15 days after the vote is announced" in early.get_data(as_text=True)
+    start += dt.timedelta(days=1, hours=1)
+    data.update(opens_at=start.strftime("%Y-%m-%dT%H:%M"),
+                closes_at=(start + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"))
     response = client.post(url, data=data, headers=EN)
     assert response.status_code == 302
     page = client.get(response.location, headers=EN).get_data(as_text=True)
     assert "Major matter" in page and "Voting has not opened yet." in page
+    assert "Announced: notice period before voting" in page
+    notices = client.get(f"/communities/{cast.community.id}/notices", headers=EN)
+    assert "Owners&#39; vote: Raise the fund" in notices.get_data(as_text=True)
 
 
 def test_vote_form_refuses_a_window_closing_before_it_opens(cast, client, login):
@@ -96,8 +105,8 @@ def test_closed_vote_shows_the_result_with_its_computation(cast, client, login):
     votes.db.session.commit()
     login(cast.owner)
     page = client.get(f"/votes/{vote.id}", headers=EN).get_data(as_text=True)
-    assert "Voting has closed." in page and "Not passed" in page
-    assert "needs at least 2/3 of both" in page and "Provisional" not in page
+    assert "Voting has closed." in page and "Not passed (provisional)" in page
+    assert "needs at least 2/3 of both" in page and "Post the provisional result" not in page
 
 
 def test_other_communitys_vote_is_404(cast, client, login):

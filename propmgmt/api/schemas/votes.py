@@ -45,8 +45,12 @@ class VoteCreateSchema(Schema):
         rules.ITEMS, "Civil Code art. 278 item; raise_fund, rebuild, common_use are major."))
     options = List(String(validate=length(64)), allow_none=True, metadata={
         "description": "At least 2; default agree, disagree, abstain."})
-    opens_at = AwareDateTime(required=True)
+    opens_at = AwareDateTime(required=True, metadata={
+        "description": "At least 15 days after now: the vote notice is posted when the vote is "
+                       "created (DOMAIN rule 16)."})
     closes_at = AwareDateTime(required=True)
+    objection_days = Integer(load_default=7, metadata={
+        "description": "Days the provisional result stays open to objections (1-30)."})
 
 
 class BallotCreateSchema(Schema):
@@ -63,6 +67,8 @@ class VoteSchema(Schema):
     options = List(String())
     opens_at = DateTime()
     closes_at = DateTime()
+    announced_at = DateTime(allow_none=True)
+    objection_days = Integer()
 
 
 class BallotSchema(Schema):
@@ -98,7 +104,10 @@ class ThresholdsSchema(Schema):
 class ResultSchema(Schema):
     vote_id = Integer()
     matter = String(metadata=_enum(rules.MATTER_LABELS))
-    provisional = Boolean(metadata={"description": "true until the vote closes."})
+    provisional = Boolean(metadata={"description": "true until the final result is declared "
+                                                   "(after voting and the objection period)."})
+    phase = String(metadata={"description": "announced, voting, counting, objections, "
+                                            "awaiting_final or final."})
     totals = Nested(WeightSchema)
     participation = Nested(ParticipationSchema)
     agree = Nested(WeightSchema)
