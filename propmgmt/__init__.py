@@ -95,6 +95,7 @@ def register_cli(app):
     from propmgmt.jobs.cli import register_scheduler  # noqa: PLC0415
     from propmgmt.tickets.cli import tickets_cli  # noqa: PLC0415
     from propmgmt.billing.cli import billing_cli  # noqa: PLC0415
+    from propmgmt.monitoring.cli import monitoring_cli  # noqa: PLC0415
 
     app.cli.add_command(users_cli)
     app.cli.add_command(communities_cli)
@@ -102,4 +103,5 @@ def register_cli(app):
     app.cli.add_command(tickets_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(billing_cli)
+    app.cli.add_command(monitoring_cli)
     register_scheduler(app)

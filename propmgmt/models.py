@@ -46,3 +46,14 @@ from propmgmt.meetings.models import ActionItem  # noqa: F401
 from propmgmt.meetings.models import ActionItemUpdate  # noqa: F401
 from propmgmt.meetings.models import Meeting  # noqa: F401
 from propmgmt.meetings.models import MeetingInvitee  # noqa: F401
+from propmgmt.monitoring.models import Alert  # noqa: F401
+from propmgmt.monitoring.models import CommunityIndicators  # noqa: F401
+from propmgmt.monitoring.models import Evaluation  # noqa: F401
+from propmgmt.monitoring.models import Facility  # noqa: F401
+from propmgmt.monitoring.models import FacilityCondition  # noqa: F401
+from propmgmt.monitoring.models import InspectionFinding  # noqa: F401
+from propmgmt.monitoring.models import InspectionPlan  # noqa: F401
+from propmgmt.monitoring.models import InspectionTask  # noqa: F401
+from propmgmt.monitoring.models import RenovationItem  # noqa: F401
+from propmgmt.monitoring.models import RenovationProject  # noqa: F401
+from propmgmt.monitoring.models import RenovationReport  # noqa: F401

@@ -1,0 +1,1 @@
+"""Anti-backsliding monitoring: renovation records, facilities, inspections, indicators, alerts."""

@@ -1,0 +1,4 @@
+"""`flask monitoring ...`: the monitoring jobs by hand (each is also a scheduler job)."""
+from flask.cli import AppGroup
+
+monitoring_cli = AppGroup("monitoring", help="Monitoring jobs: inspections and indicators.")
