@@ -71,6 +71,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # 64 MB of page cache: a large transaction (the demo load, a roster import) keeps its
+        # changes in memory instead of spilling them to the file early, which would take the
+        # exclusive lock and block every reader until it commits.
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
 

@@ -49,11 +49,11 @@ def open_ticket(*, community, actor, data: TicketInput, photos=()):
         reporter_id=getattr(data.reporter, "id", None), reporter_name=data.reporter_name,
         reporter_phone=data.reporter_phone, created_by_id=actor.id, mode=mode,
         handler_kind=routing.first_handler(mode, data.kind, data.category, data.about_org),
-        created_at=now, response_due_at=deadlines.due(now, response),
+        created_at=now, updated_at=now, response_due_at=deadlines.due(now, response),
         resolution_due_at=deadlines.due(now, resolution))
     db.session.add(ticket)
     db.session.flush()
-    event = _event(ticket, actor, "submit", None, vocab.SUBMITTED, note=None)
+    event = _event(ticket, actor, "submit", None, vocab.SUBMITTED, note=None, at=now)
     _add_photos(ticket, event, actor, checked)
     notify(handler_user_ids(community.id, ticket.handler_kind), community_id=community.id,
            kind="ticket.new", ticket_id=ticket.id, title=ticket.title)
@@ -61,11 +61,12 @@ def open_ticket(*, community, actor, data: TicketInput, photos=()):
     return ticket
 
 
-def _event(ticket, actor, action, from_status, to_status, note, assignee_id=None):
+def _event(ticket, actor, action, from_status, to_status, note, assignee_id=None, at=None):
     event = TicketEvent(community_id=ticket.community_id, ticket_id=ticket.id,
                         actor_id=getattr(actor, "id", None), action=action,
                         from_status=from_status, to_status=to_status, note=note,
-                        handler_kind=ticket.handler_kind, assignee_id=assignee_id, at=utcnow())
+                        handler_kind=ticket.handler_kind, assignee_id=assignee_id,
+                        at=at or utcnow())
     db.session.add(event)
     db.session.flush()
     return event
