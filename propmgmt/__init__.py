@@ -64,6 +64,9 @@ def register_blueprints(app):
     from propmgmt.disclosure.views import bp as disclosure_bp  # noqa: PLC0415
     from propmgmt.surveys.views import bp as surveys_bp  # noqa: PLC0415
     from propmgmt.meetings.views import bp as meetings_bp  # noqa: PLC0415
+    from propmgmt.monitoring.views import bp as monitoring_bp  # noqa: PLC0415
+    from propmgmt.monitoring.views_inspections import bp as inspections_bp  # noqa: PLC0415
+    from propmgmt.monitoring.views_renovation import bp as renovation_bp  # noqa: PLC0415
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
@@ -75,6 +78,9 @@ def register_blueprints(app):
     app.register_blueprint(disclosure_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(monitoring_bp)
+    app.register_blueprint(inspections_bp)
+    app.register_blueprint(renovation_bp)
     register_webhooks(app)
     register_api(app)
 

@@ -18,6 +18,11 @@ from propmgmt.communities import queries
 from propmgmt.communities.models import Community
 from propmgmt.db import utcnow
 from propmgmt.meetings import queries as meetings
+from propmgmt.monitoring import dashboard
+from propmgmt.monitoring import scoring
+from propmgmt.monitoring.models import vocab
+
+ALERT_ROLES = ("party_secretary", "district_supervisor")
 
 bp = Blueprint("home", __name__)
 
@@ -36,8 +41,12 @@ def index():
     today = local_today()
     overdue = meetings.overdue_items(current_user, today,
                                      meetings.watched_community_ids(current_user))
+    alert_ids = {m.community_id for m in current_user.memberships
+                 if m.role in ALERT_ROLES and m.community_id is not None}
     return render_template("home/index.html", communities=communities, my_dwellings=mine,
-                           overdue_items=overdue, today=today)
+                           overdue_items=overdue, today=today,
+                           alerts=dashboard.open_alerts(current_user, sorted(alert_ids)),
+                           alert_kinds=vocab.ALERT_KINDS, rate_labels=scoring.RATE_LABELS)
 
 
 @bp.post("/switch-community")

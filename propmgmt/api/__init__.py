@@ -9,6 +9,7 @@ def register(app):
     from propmgmt.api import auth  # noqa: PLC0415 (imported when an app is built)
     from propmgmt.api import billing  # noqa: PLC0415
     from propmgmt.api import communities  # noqa: PLC0415
+    from propmgmt.api import indicators  # noqa: PLC0415
     from propmgmt.api import payments  # noqa: PLC0415
     from propmgmt.api import security  # noqa: PLC0415
     from propmgmt.api import tickets  # noqa: PLC0415
@@ -18,6 +19,6 @@ def register(app):
 
     security.register_scheme(api.spec)
     for blueprint in (auth.bp, communities.bp, tickets.bp, billing.bp, payments.bp,
-                      votes.bp):
+                      votes.bp, indicators.bp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

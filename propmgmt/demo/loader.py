@@ -26,8 +26,10 @@ from propmgmt.communities.models import PropertyCompany
 from propmgmt.db import db
 from propmgmt.demo import data
 from propmgmt.demo import billing
+from propmgmt.demo import inspections
 from propmgmt.demo import meetings
 from propmgmt.demo import notices
+from propmgmt.demo import renovation
 from propmgmt.demo import tickets
 from propmgmt.demo import votes
 
@@ -111,11 +113,26 @@ def load(echo=print):
     notices.load_notices(loaded)
     echo("Holding a joint meeting…")
     meetings.load_meetings(loaded)
+    echo("Recording the renovation and its facilities…")
+    renovation.load_renovation(loaded)
+    echo("Planning and walking inspections…")
+    inspections.load_inspections(loaded)
+    echo("Computing twelve months of indicators…")
+    load_indicators()
     audit.record(MARKER, version=data.VERSION, seed=data.SEED,
                  communities=[spec.name for spec in data.COMMUNITIES], users=created, kept=kept,
                  tickets=counts, payments=paid, ballots=ballots)
     db.session.commit()
     return loaded, created
+
+
+def load_indicators():
+    """The indicator run for the last twelve months (the dashboard's trends), oldest first."""
+    from propmgmt.monitoring import indicators  # noqa: PLC0415
+
+    this = indicators.this_month()
+    for period in [*indicators.previous_periods(this, 11), this]:
+        indicators.run(period)
 
 
 def _known_phones():

@@ -8,6 +8,8 @@ import dataclasses
 from typing import Callable
 
 from propmgmt.jobs import billing
+from propmgmt.jobs import indicators
+from propmgmt.jobs import monitoring
 from propmgmt.jobs import tickets
 
 
@@ -36,6 +38,11 @@ JOBS = [
         help="Bill the month for every community on the 1st (idempotent)."),
     Job(name="billing.reconcile", trigger=every(minutes=10), func=billing.reconcile,
         help="Ask the payment provider about online payments pending for 10 minutes."),
+    Job(name="monitoring.plan_inspections", trigger=cron("10 0 * * *"),
+        func=monitoring.plan_inspections,
+        help="Create the inspection tasks due and mark overdue ones missed (idempotent)."),
+    Job(name="monitoring.indicators", trigger=cron("40 3 * * *"), func=indicators.compute,
+        help="Recompute last month's and this month's indicators and raise alerts."),
 ]
 
 

@@ -16,6 +16,7 @@ TEXTS = {
     "meeting.action_item": _l("New action item for your organization: %(title)s (due %(due)s)"),
     "vote.reminder": _l("You have not voted yet on \"%(title)s\"; voting closes %(closes)s"),
     "vote.announced": _l("Owners' vote announced: \"%(title)s\", voting opens %(opens)s"),
+    "monitoring.alert": _l("Alert for %(community)s (%(period)s): %(alert)s"),
     "billing.reminder": _l("Payment reminder for %(label)s: %(amount)s yuan is overdue. Please pay "
                            "or contact the fee collector."),
 }
@@ -33,6 +34,10 @@ def render(notification):
         params["status"] = vocab.STATUSES.get(params["status"], params["status"])
     if params.get("reason") in vocab.ACTIONS:
         params["reason"] = vocab.ACTIONS[params["reason"]]
+    if notification.kind == "monitoring.alert":
+        from propmgmt.monitoring.models import vocab as monitoring  # noqa: PLC0415
+
+        params["alert"] = monitoring.ALERT_KINDS.get(params.get("alert"), params.get("alert"))
     template = TEXTS.get(notification.kind)
     try:
         return str(template) % params if template is not None else notification.kind
@@ -51,6 +56,9 @@ def link(notification):
         return url_for("governance.detail", vote_id=params["vote_id"])
     if params.get("meeting_id"):
         return url_for("meetings.detail", meeting_id=params["meeting_id"])
+    if params.get("alert_id"):
+        return url_for("monitoring.community", community_id=notification.community_id,
+                       period=params.get("period"))
     return None
 
 

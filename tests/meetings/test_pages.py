@@ -139,3 +139,20 @@ def test_meeting_pages_issue_a_bounded_number_of_queries(cast, client, login, co
         services.update_item(item, actor=cast.manager, body="progress", status="open")
         cast.schedule(title=f"Meeting {n}")
     assert (measure(listing), measure(detail)) == few
+
+
+def test_a_page_of_another_community_links_to_that_community(cast, client, login):
+    """The navigation's working community must not replace the page's own community."""
+    from propmgmt import roles  # noqa: PLC0415
+    from propmgmt.auth.models import Membership  # noqa: PLC0415
+    from propmgmt.db import db  # noqa: PLC0415
+    from tests.factories import CommunityFactory  # noqa: PLC0415
+
+    other = CommunityFactory(name="AAA first by name")
+    db.session.add(Membership(user_id=cast.secretary.id, community_id=other.id,
+                              role=roles.PARTY_SECRETARY))
+    db.session.commit()
+    login(cast.secretary)
+    for community in (cast.community, other):
+        page = client.get(f"/communities/{community.id}/meetings").get_data(as_text=True)
+        assert f'href="/communities/{community.id}/meetings/new"' in page
