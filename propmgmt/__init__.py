@@ -19,6 +19,7 @@ def create_app(config=None):
     app.config.update(config or {})
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"])
+    register_logging(app)
     register_extensions(app)
     register_hooks(app)
     register_blueprints(app)
@@ -26,9 +27,18 @@ def create_app(config=None):
     return app
 
 
+def register_logging(app):
+    from propmgmt import logs  # noqa: PLC0415
+    from propmgmt import ops  # noqa: PLC0415
+
+    logs.configure(app)  # first: every later hook runs inside a request that has an id
+    ops.trust_proxy(app)
+
+
 def register_extensions(app):
     from propmgmt import i18n  # noqa: PLC0415
     from propmgmt import models  # noqa: F401,PLC0415
+    from propmgmt import security  # noqa: PLC0415
     from propmgmt.auth import loader  # noqa: PLC0415
     from propmgmt.extensions import api  # noqa: PLC0415
     from propmgmt.extensions import babel  # noqa: PLC0415
@@ -49,6 +59,7 @@ def register_extensions(app):
     login_manager.init_app(app)
     loader.configure(login_manager)
     api.init_app(app)
+    security.register(app)
 
 
 def register_blueprints(app):
@@ -67,6 +78,7 @@ def register_blueprints(app):
     from propmgmt.monitoring.views import bp as monitoring_bp  # noqa: PLC0415
     from propmgmt.monitoring.views_inspections import bp as inspections_bp  # noqa: PLC0415
     from propmgmt.monitoring.views_renovation import bp as renovation_bp  # noqa: PLC0415
+    from propmgmt.ops import bp as ops_bp  # noqa: PLC0415
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
@@ -81,6 +93,7 @@ def register_blueprints(app):
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(inspections_bp)
     app.register_blueprint(renovation_bp)
+    app.register_blueprint(ops_bp)
     register_webhooks(app)
     register_api(app)
 
@@ -102,6 +115,7 @@ def register_cli(app):
     from propmgmt.tickets.cli import tickets_cli  # noqa: PLC0415
     from propmgmt.billing.cli import billing_cli  # noqa: PLC0415
     from propmgmt.monitoring.cli import monitoring_cli  # noqa: PLC0415
+    from propmgmt.backup.cli import backup_cli  # noqa: PLC0415
 
     app.cli.add_command(users_cli)
     app.cli.add_command(communities_cli)
@@ -110,4 +124,5 @@ def register_cli(app):
     app.cli.add_command(jobs_cli)
     app.cli.add_command(billing_cli)
     app.cli.add_command(monitoring_cli)
+    app.cli.add_command(backup_cli)
     register_scheduler(app)

@@ -21,6 +21,14 @@ def _flag(name, default):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _hops(name):
+    """How many reverse proxies to trust: a count, or a yes/no flag meaning one."""
+    value = (os.environ.get(name) or "0").strip().lower()
+    if value.isdigit():
+        return int(value)
+    return 1 if value in {"true", "yes", "on"} else 0
+
+
 def normalize_database_url(url):
     """Plain postgresql:// (or postgres://) URLs use psycopg 3, the driver we install."""
     for prefix in ("postgresql://", "postgres://"):
@@ -56,6 +64,7 @@ def from_env(instance_path, overrides=None):
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PROPMGMT_PROXY_FIX": _hops("PROPMGMT_PROXY_FIX"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
         "API_TOKEN_TTL_HOURS": int(os.environ.get("API_TOKEN_TTL_HOURS", "720")),
@@ -65,6 +74,7 @@ def from_env(instance_path, overrides=None):
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
         "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
+        "FORCE_HTTPS": _flag("PROPMGMT_FORCE_HTTPS", False),
     }
 
 

@@ -81,7 +81,13 @@ def test_the_pay_page_loads_stripe_js_with_the_publishable_key(stripe_app, clien
     assert f'<script src="{localstripe.url}/js.stripe.com/v3/"></script>' in text
     assert f'data-key="{stripe_server.PUBLISHABLE_KEY}"' in text
     assert 'data-csrf="' in text and "Pay 32.54 yuan" in text and OFFLINE not in text
-    assert "confirmCardPayment" in text and "X-CSRFToken" in text
+    assert 'src="/static/js/pay.js"' in text and "data-messages=" in text
+    response = client.get("/static/js/pay.js")
+    script = response.get_data(as_text=True)
+    response.close()
+    assert "confirmCardPayment" in script and "X-CSRFToken" in script
+    policy = client.get(f"/bills/{bill.id}/pay").headers["Content-Security-Policy"]
+    assert f"script-src 'self' {localstripe.url}" in policy  # the mock Stripe.js may load
     with urllib.request.urlopen(f"{localstripe.url}/js.stripe.com/v3/", timeout=5) as mock:
         assert b"localstripe" in mock.read()  # the mock Stripe.js the page gets in development
 
