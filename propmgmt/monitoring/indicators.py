@@ -86,12 +86,14 @@ def _insert(model):
 
 
 def _upsert(rows):
-    for start in range(0, len(rows), CHUNK):
-        stmt = _insert(CommunityIndicators).values(rows[start:start + CHUNK])
-        updated = {name: stmt.excluded[name]
-                   for name in (*COUNTS, "computed_at", "index_x100", "components")}
-        db.session.execute(stmt.on_conflict_do_update(
-            index_elements=["community_id", "period"], set_=updated))
+    """One INSERT … ON CONFLICT DO UPDATE executed for all rows (compiled once, cached)."""
+    if not rows:
+        return
+    stmt = _insert(CommunityIndicators)
+    updated = {name: stmt.excluded[name]
+               for name in (*COUNTS, "computed_at", "index_x100", "components")}
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=["community_id", "period"], set_=updated), rows)
 
 
 def _raise(alerts):

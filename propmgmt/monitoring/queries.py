@@ -32,7 +32,7 @@ ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 # Ticket categories that are signs of sliding back (DOMAIN indicator 17): illegal building,
 # clutter (乱堆乱放, 飞线充电), fire lanes and fire safety, parking chaos.
 BACKSLIDING_CATEGORIES = ("illegal_construction", "clutter", "parking", "fire_safety")
-HOTLINE = "12345"
+HOTLINE = "hotline_12345"
 
 
 @dataclasses.dataclass(frozen=True)

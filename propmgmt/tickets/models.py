@@ -82,7 +82,11 @@ class Ticket(CommunityOwned, db.Model):
 class TicketEvent(CommunityOwned, db.Model):
     """One step of a ticket's life; never updated or deleted."""
 
-    __table_args__ = (sa.Index("ix_ticket_event_ticket_at", "ticket_id", "at"),)
+    __table_args__ = (
+        sa.Index("ix_ticket_event_ticket_at", "ticket_id", "at"),
+        # the indicator run counts a month's reopen events per community (bench/README.md)
+        sa.Index("ix_ticket_event_community_action_at", "community_id", "action", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("ticket.id", ondelete="CASCADE"))
@@ -102,7 +106,10 @@ class TicketEvent(CommunityOwned, db.Model):
 class TicketBreach(CommunityOwned, db.Model):
     """A missed deadline, recorded once: the escalation job's guard against escalating twice."""
 
-    __table_args__ = (sa.UniqueConstraint("community_id", "ticket_id", "deadline", "due_at"),)
+    __table_args__ = (
+        sa.UniqueConstraint("community_id", "ticket_id", "deadline", "due_at"),
+        sa.Index("ix_ticket_breach_community_at", "community_id", "at"),  # the indicator run
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("ticket.id", ondelete="CASCADE"),

@@ -173,3 +173,18 @@ def test_the_alert_notification_reads_in_the_users_language_and_links(billed, cl
         as_text=True)
     assert "(2026-10): An indicator crossed its red line" in page
     assert f"/communities/{estate.community.id}/monitoring?period=2026-10" in page
+
+
+def test_tickets_of_the_month_by_kind_and_channel():
+    from tests.tickets.conftest import make_cast  # noqa: PLC0415
+
+    cast = make_cast()
+    cast.file()
+    cast.file(by=cast.staff, kind="complaint", category="clutter", channel="hotline_12345",
+              external_ref="BJ-1", reporter_name="Ms Li", reporter_phone="13800000000",
+              dwelling_id=None, location="Stairwell 3")
+    now = dt.datetime.now(dt.timezone.utc)
+    indicators.run(indicators.this_month(now), now=now, community_ids=[cast.community.id])
+    row = _stored(cast.community, indicators.this_month(now))
+    assert (row.tickets_opened, row.complaints_opened, row.hotline_opened,
+            row.backsliding_events) == (2, 1, 1, 1)
