@@ -76,6 +76,7 @@ def register_blueprints(app):
     from propmgmt.surveys.views import bp as surveys_bp  # noqa: PLC0415
     from propmgmt.meetings.views import bp as meetings_bp  # noqa: PLC0415
     from propmgmt.monitoring.views import bp as monitoring_bp  # noqa: PLC0415
+    from propmgmt.audit_views import bp as audit_bp  # noqa: PLC0415
     from propmgmt.monitoring.views_inspections import bp as inspections_bp  # noqa: PLC0415
     from propmgmt.monitoring.views_renovation import bp as renovation_bp  # noqa: PLC0415
     from propmgmt.ops import bp as ops_bp  # noqa: PLC0415
@@ -91,6 +92,7 @@ def register_blueprints(app):
     app.register_blueprint(surveys_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(monitoring_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(inspections_bp)
     app.register_blueprint(renovation_bp)
     app.register_blueprint(ops_bp)

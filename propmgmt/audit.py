@@ -3,6 +3,7 @@ import datetime as dt
 from typing import Optional
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -28,3 +29,10 @@ def record(action, *, actor=None, community_id=None, **detail):
     """Append one audit entry to the current transaction (the caller commits)."""
     db.session.add(AuditEntry(action=action, actor_id=getattr(actor, "id", None),
                               community_id=community_id, detail=detail))
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _append_only(mapper, connection, target):
+    """The log is append-only: an entry is never changed or removed through the ORM."""
+    raise RuntimeError("audit entries are append-only")

@@ -156,6 +156,7 @@ RULES = {
     "survey.answer": has_role(roles.RESIDENT),
     "survey.results": any_of(is_admin, has_role(*roles.STAFF, *roles.COMMITTEES,
                                                 roles.DISTRICT_SUPERVISOR)),
+    "audit.view": is_admin,
     "user.create": any_of(
         is_admin, holds_role_anywhere(roles.DISTRICT_SUPERVISOR, roles.PROPERTY_MANAGER)
     ),

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
+from propmgmt import audit
 from propmgmt import roles
 from propmgmt.auth.models import Membership
 from propmgmt.communities import people
@@ -57,6 +58,8 @@ def open_ticket(*, community, actor, data: TicketInput, photos=()):
     _add_photos(ticket, event, actor, checked)
     notify(handler_user_ids(community.id, ticket.handler_kind), community_id=community.id,
            kind="ticket.new", ticket_id=ticket.id, title=ticket.title)
+    audit.record("ticket.open", actor=actor, community_id=community.id, ticket_id=ticket.id,
+                 kind=ticket.kind, handler=ticket.handler_kind)
     db.session.commit()
     return ticket
 
@@ -120,6 +123,8 @@ def transition(*, ticket, action, actor, note=None, assignee_id=None, photos=())
         for kind, user_ids, extra in recipients:
             notify([u for u in user_ids if u != actor.id], community_id=ticket.community_id,
                    kind=kind, ticket_id=ticket.id, title=ticket.title, **extra)
+        audit.record("ticket.transition", actor=actor, community_id=ticket.community_id,
+                     ticket_id=ticket.id, step=action, from_status=before, to_status=ticket.status)
         db.session.commit()
     return ticket
 
