@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app propmgmt
 STAMP := $(VENV)/.installed-stamp
 MO := propmgmt/translations/zh/LC_MESSAGES/messages.mo propmgmt/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run run-stripe test setup db demo bench lint catalogs babel-compile clean
+.PHONY: run run-stripe test setup db demo bench lint check catalogs babel-compile clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench: setup
 
 lint: setup
 	$(BIN)/ruff check propmgmt tests tools
+
+check: setup
+	$(BIN)/ruff check propmgmt tests tools bench
+	$(BIN)/pytest
 
 catalogs: setup
 	$(BIN)/python tools/catalogs.py update

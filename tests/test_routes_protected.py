@@ -4,6 +4,7 @@ import pytest
 PUBLIC_ENDPOINTS = {
     "static", "bootstrap.static", "auth.login", "auth.set_language",
     "api-docs.openapi_json", "api_auth.issue_token", "payment_webhooks.stripe_webhook",
+    "ops.healthz", "ops.readyz",
 }
 
 
