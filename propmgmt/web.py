@@ -18,6 +18,7 @@ from propmgmt.notifications import services as notifications
 from propmgmt.tickets import vocab as ticket_vocab
 
 PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "auth.set_language", "static",
+                          "ops.healthz", "ops.readyz",
                           "bootstrap.static"}
 
 
