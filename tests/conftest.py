@@ -72,7 +72,9 @@ def app(database_url):
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
-    return app
+    yield app
+    with app.app_context():  # close the pool before the app is collected (PostgreSQL warns)
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
