@@ -1,6 +1,4 @@
 """The landing page after login and the community switcher."""
-import zoneinfo
-
 from flask import Blueprint
 from flask import flash
 from flask import redirect
@@ -16,7 +14,7 @@ from propmgmt import scoping
 from propmgmt.auth.services import safe_next
 from propmgmt.communities import queries
 from propmgmt.communities.models import Community
-from propmgmt.db import utcnow
+from propmgmt.localtime import local_today
 from propmgmt.meetings import queries as meetings
 from propmgmt.monitoring import dashboard
 from propmgmt.monitoring import scoring
@@ -25,11 +23,6 @@ from propmgmt.monitoring.models import vocab
 ALERT_ROLES = ("party_secretary", "district_supervisor")
 
 bp = Blueprint("home", __name__)
-
-
-def local_today():
-    """Today's date in China, where every community is (due dates are local dates)."""
-    return utcnow().astimezone(zoneinfo.ZoneInfo("Asia/Shanghai")).date()
 
 
 @bp.get("/")

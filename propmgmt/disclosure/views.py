@@ -26,6 +26,7 @@ from propmgmt.disclosure.models import Notice
 from propmgmt.disclosure.price_display import price_display as build_price_display
 from propmgmt.errors import Invalid
 from propmgmt.forms import form_page
+from propmgmt.localtime import aware
 from propmgmt.money import parse_yuan
 from propmgmt.web import actor as _actor
 
@@ -38,10 +39,6 @@ def _notice(notice_id, action="notice.view"):
     policy.require(current_user, action, notice)
     services.check_readable(notice, current_user)
     return notice
-
-
-def _aware(value, community):
-    return value.replace(tzinfo=zoneinfo.ZoneInfo(community.timezone)) if value else None
 
 
 @bp.get("/communities/<int:community_id>/notices")
@@ -79,8 +76,8 @@ def create(community_id):
         notice = services.publish_notice(
             community=community, actor=_actor(), title=form.title.data, body=form.body.data,
             kind=form.kind.data, building_id=form.building_id.data or None,
-            publish_at=_aware(form.publish_at.data, community),
-            expire_at=_aware(form.expire_at.data, community), is_pinned=form.is_pinned.data,
+            publish_at=aware(form.publish_at.data, community),
+            expire_at=aware(form.expire_at.data, community), is_pinned=form.is_pinned.data,
             period_year=form.period_year.data, period_quarter=form.period_quarter.data or None,
             lines=services.parse_lines(form.lines.data),
             arrears_fen=_amount(form.arrears.data, "arrears"))
@@ -145,8 +142,8 @@ def edit_draft(notice_id):
         community = notice.community
         services.edit_draft(notice, actor=_actor(), title=form.title.data,
                             body=form.body.data or "",
-                            publish_at=_aware(form.publish_at.data, community),
-                            expire_at=_aware(form.expire_at.data, community),
+                            publish_at=aware(form.publish_at.data, community),
+                            expire_at=aware(form.expire_at.data, community),
                             is_pinned=form.is_pinned.data)
         flash(_("Draft saved."), "success")
         return redirect(url_for("disclosure.detail", notice_id=notice.id))

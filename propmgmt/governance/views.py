@@ -1,5 +1,4 @@
 """Pages of owners' votes: the list, opening a vote, the vote with its ballot form and result."""
-import zoneinfo
 
 import sqlalchemy as sa
 from flask import Blueprint
@@ -16,6 +15,7 @@ from propmgmt import scoping
 from propmgmt.communities.views import community_for
 from propmgmt.db import utcnow
 from propmgmt.forms import form_page
+from propmgmt.localtime import aware
 from propmgmt.governance import cycle
 from propmgmt.governance import rules
 from propmgmt.governance import votes
@@ -40,10 +40,6 @@ def _vote(vote_id, action="vote.view"):
     return vote
 
 
-def _aware(value, community):
-    return value.replace(tzinfo=zoneinfo.ZoneInfo(community.timezone))
-
-
 @bp.get("/communities/<int:community_id>/votes")
 @login_required
 def index(community_id):
@@ -65,8 +61,8 @@ def create(community_id):
             community=community, actor=_actor(), title=form.title.data,
             description=form.description.data, item=form.item.data or None,
             matter=form.matter.data, options=options or None,
-            opens_at=_aware(form.opens_at.data, community),
-            closes_at=_aware(form.closes_at.data, community),
+            opens_at=aware(form.opens_at.data, community),
+            closes_at=aware(form.closes_at.data, community),
             objection_days=form.objection_days.data or 7)
         flash(_("Vote announced: the notice is posted and the owners are told."), "success")
         return redirect(url_for("governance.detail", vote_id=vote.id))

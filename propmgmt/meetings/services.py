@@ -17,6 +17,7 @@ from propmgmt import roles
 from propmgmt.auth.models import Membership
 from propmgmt.communities import modes
 from propmgmt.db import db
+from propmgmt.localtime import local_today  # noqa: F401 (also used by views)
 from propmgmt.db import utcnow
 from propmgmt.errors import Conflict
 from propmgmt.errors import Invalid
@@ -29,11 +30,6 @@ from propmgmt.meetings.models import MeetingInvitee
 from propmgmt.notifications import services as notifications
 
 MAX_TEXT = 20000
-
-
-def local_today(community, now=None):
-    """The date in the community's own timezone (due dates are local dates)."""
-    return (now or utcnow()).astimezone(zoneinfo.ZoneInfo(community.timezone)).date()
 
 
 def _people_of(community_id, org_kinds):

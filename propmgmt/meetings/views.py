@@ -1,5 +1,4 @@
 """Pages of joint meetings: the list with the action-item ledger, a meeting, its follow-up."""
-import zoneinfo
 
 from flask import Blueprint
 from flask import flash
@@ -19,6 +18,7 @@ from propmgmt.communities.views import community_for
 from propmgmt.db import utcnow
 from propmgmt.exports import xlsx_response
 from propmgmt.forms import form_page
+from propmgmt.localtime import aware
 from propmgmt.meetings import forms
 from propmgmt.meetings import queries
 from propmgmt.meetings import services
@@ -28,10 +28,6 @@ from propmgmt.meetings.models import Meeting
 from propmgmt.web import actor
 
 bp = Blueprint("meetings", __name__)
-
-
-def _aware(value, community):
-    return value.replace(tzinfo=zoneinfo.ZoneInfo(community.timezone)) if value else None
 
 
 def _filters():
@@ -80,7 +76,7 @@ def create(community_id):
     def submit():
         meeting = services.schedule(
             community=community, actor=actor(), title=form.title.data, kind=form.kind.data,
-            scheduled_at=_aware(form.scheduled_at.data, community), place=form.place.data,
+            scheduled_at=aware(form.scheduled_at.data, community), place=form.place.data,
             agenda=form.agenda.data, orgs=form.orgs.data)
         flash(_("Meeting scheduled; the invited organizations were notified."), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
@@ -130,7 +126,7 @@ def minutes(meeting_id):
     def submit():
         services.record_minutes(meeting, actor=actor(), minutes=form.minutes.data,
                                 attendance=forms.attendance_of(form, meeting),
-                                held_at=_aware(form.held_at.data, meeting.community))
+                                held_at=aware(form.held_at.data, meeting.community))
         return _back(meeting, _("Minutes saved."))
 
     return form_page(form, None, submit, render=lambda: _detail(meeting, minutes=form)[0])

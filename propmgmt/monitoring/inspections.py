@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import io
 import re
-import zoneinfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -28,6 +27,7 @@ from propmgmt import scoping
 from propmgmt.communities.models import Building
 from propmgmt.communities.models import Community
 from propmgmt.db import db
+from propmgmt.localtime import local_today  # noqa: F401 (also used by views)
 from propmgmt.db import utcnow
 from propmgmt.errors import Conflict
 from propmgmt.errors import Invalid
@@ -47,12 +47,6 @@ from propmgmt.tickets.intake import TicketInput
 CHUNK = 500
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 REF_PREFIX = "inspection:"  # a ticket's external_ref when an inspection opened it
-
-
-def local_today(community=None, now=None, timezone=None):
-    """The date in the community's own time zone (due dates are local dates)."""
-    zone = zoneinfo.ZoneInfo(timezone or community.timezone)
-    return (now or utcnow()).astimezone(zone).date()
 
 
 # --- Plans -------------------------------------------------------------------------------------

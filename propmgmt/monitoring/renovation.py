@@ -4,7 +4,6 @@ assessment reports (diagnosis before, audit during, acceptance after) as uploade
 Costs are integer fen; the forms parse the yuan people type (money.parse_yuan).
 """
 import datetime as dt
-import zoneinfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -13,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from propmgmt import audit
 from propmgmt import policy
 from propmgmt.db import db
-from propmgmt.db import utcnow
+from propmgmt.localtime import local_today  # noqa: F401 (also used by views)
 from propmgmt.errors import Invalid
 from propmgmt.monitoring import documents
 from propmgmt.monitoring.models import RenovationItem
@@ -25,11 +24,6 @@ from propmgmt.monitoring.models.vocab import REPORT_STAGES
 MAX_COST_FEN = 10**14  # a trillion yuan: anything above is a typing mistake
 MAX_NOTES = 5000
 FIELD_LIMITS = {"name": 200, "contractor": 200, "description": 500, "title": 200}
-
-
-def local_today(community, now=None):
-    """The date in the community's own timezone (dates of work are local dates)."""
-    return (now or utcnow()).astimezone(zoneinfo.ZoneInfo(community.timezone)).date()
 
 
 def _text(value, field, *, required=False, limit=None):

@@ -1,5 +1,4 @@
 """Pages of satisfaction surveys: the list with the opening form, a survey, answering it."""
-import zoneinfo
 
 import sqlalchemy as sa
 from flask import Blueprint
@@ -16,6 +15,7 @@ from propmgmt import scoping
 from propmgmt.communities.views import community_for
 from propmgmt.db import utcnow
 from propmgmt.forms import form_page
+from propmgmt.localtime import aware
 from propmgmt.surveys import services
 from propmgmt.surveys.forms import AnswerForm
 from propmgmt.surveys.forms import SurveyForm
@@ -25,10 +25,6 @@ from propmgmt.web import actor as _actor
 
 bp = Blueprint("surveys", __name__)
 
-
-
-def _aware(value, community):
-    return value.replace(tzinfo=zoneinfo.ZoneInfo(community.timezone))
 
 
 def _index(community, form):
@@ -53,8 +49,8 @@ def create(community_id):
     def submit():
         survey = services.open_survey(
             community=community, actor=_actor(), title=form.title.data, period=form.period.data,
-            opens_at=_aware(form.opens_at.data, community),
-            closes_at=_aware(form.closes_at.data, community))
+            opens_at=aware(form.opens_at.data, community),
+            closes_at=aware(form.closes_at.data, community))
         flash(_("Survey opened."), "success")
         return redirect(url_for("surveys.detail", survey_id=survey.id))
 
