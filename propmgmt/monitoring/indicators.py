@@ -153,7 +153,7 @@ def run(period, *, now=None, community_ids=None, echo=None):
                           else Fraction(previous.index_x100, 100))
         satisfaction = [scoring.rates(counts_of(h))["satisfaction"] for h in earlier]
         for kind, indicator, found, threshold in scoring.alerts(
-                period, rate, value, previous_index, [*satisfaction, rate["satisfaction"]],
+                rate, value, previous_index, [*satisfaction, rate["satisfaction"]],
                 config):
             alerts.append({"community_id": cid, "period": period, "kind": kind,
                            "indicator": indicator, "value_x100": scoring.x100(found),

@@ -92,7 +92,7 @@ def monthly_report(community, period):
                 _("no data") if v is None else f"{v / 100:.1f}"]
                for k, v in row.components.items()], [90 * mm, 30 * mm, 35 * mm]))
     story += [Paragraph(_("Backsliding index, last 12 months"), heading), _chart(trend)]
-    alerts = [a for a in dashboard.open_alerts_of(community)]
+    alerts = dashboard.open_alerts_of(community)
     story.append(Paragraph(_("Open alerts"), heading))
     if alerts:
         story.append(_table([[a.period, str(vocab.ALERT_KINDS[a.kind]),

@@ -139,7 +139,7 @@ def x100(value):
     return int((value * 100 + Fraction(1, 2)) // 1)
 
 
-def alerts(period, rate, index_value, previous_index, satisfaction_history, config):
+def alerts(rate, index_value, previous_index, satisfaction_history, config):
     """[(kind, indicator, value, threshold)] for one community and month (all Fractions or
     None; the caller stores them in hundredths)."""
     found = []

@@ -133,7 +133,7 @@ def _community_page(community, period, evaluation_form=None, status=200):
     trend = dashboard.trend(community, months)
     _period_name, row, rates, index = trend[-1]
     summary = dashboard.Summary(community, row, rates, index)
-    alerts = [a for a in dashboard.open_alerts(current_user, [community.id])]
+    alerts = dashboard.open_alerts(current_user, [community.id])
     form = evaluation_form or EvaluationForm()
     form.building_id.choices = [(0, "—")] + [
         (b.id, _("Building %(name)s", name=b.name))
