@@ -1,4 +1,5 @@
 """Test fixtures: the app, the schema built by the migrations once, a rolled-back session per test."""
+import contextlib
 import contextvars
 import os
 import re
@@ -77,21 +78,32 @@ def app(database_url):
         db.engine.dispose()
 
 
+@contextlib.contextmanager
+def bound_session(connection):
+    """db.session bound to `connection` for the block (inside an app context): a commit releases
+    a savepoint, and what the block wrote stays in the connection's transaction for the caller
+    to roll back."""
+    original = db.session
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    db.session = scoped_session(factory, scopefunc=original.registry.scopefunc)
+    try:
+        yield db.session
+    finally:
+        db.session.remove()
+        db.session = original
+
+
 @pytest.fixture(autouse=True)
 def session(app):
     """Each test runs inside one outer transaction that is rolled back afterwards."""
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
-        original = db.session
-        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
-        db.session = scoped_session(factory, scopefunc=original.registry.scopefunc)
         limiter.reset()
         try:
-            yield db.session
+            with bound_session(connection) as bound:
+                yield bound
         finally:
-            db.session.remove()
-            db.session = original
             outer.rollback()
             connection.close()
 
