@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app propmgmt
 STAMP := $(VENV)/.installed-stamp
 MO := propmgmt/translations/zh/LC_MESSAGES/messages.mo propmgmt/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run run-stripe test setup db demo bench lint check catalogs babel-compile clean
+.PHONY: run run-stripe test setup browser db demo bench lint check catalogs babel-compile screenshots clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,10 @@ run-stripe: demo
 	@$(FLASK) demo logins
 	tools/run_with_localstripe.sh
 
-test: setup
+browser:
+	tools/ensure_browser.sh
+
+test: setup browser
 	$(BIN)/pytest
 
 bench: setup
@@ -42,7 +45,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check propmgmt tests tools
 
-check: setup
+check: setup browser
 	$(BIN)/ruff check propmgmt tests tools bench
 	$(BIN)/pytest
 
@@ -51,6 +54,15 @@ catalogs: setup
 
 babel-compile: setup
 	$(BIN)/pybabel compile -d propmgmt/translations
+
+# The README's pictures: copied from the last run of the browser journeys (make test).
+screenshots:
+	test -d artifacts/screenshots/en || $(BIN)/pytest -q tests/browser
+	mkdir -p docs/screenshots
+	for f in 01-resident-home 03-resident-ticket-filed 07-resident-paid 08-resident-voted; do \
+	  cp artifacts/screenshots/zh/$$f.png docs/screenshots/zh-$$f.png; done
+	for f in 10-staff-ticket-queue 20-secretary-dashboard 21-secretary-community; do \
+	  cp artifacts/screenshots/en/$$f.png docs/screenshots/en-$$f.png; done
 
 clean:
 	rm -rf $(VENV) instance/propmgmt.sqlite3

@@ -90,6 +90,8 @@ def _refuse(actor, action, ticket):
         raise Invalid(fields={"action": [_("Unknown action.")]})
     if not workflow.may_by_role(actor, action, ticket):
         raise NotAllowed(_("You may not do this with this ticket."))
+    if action == "escalate" and not workflow.can_go_higher(ticket):
+        raise Conflict(_("This ticket is already with the party organization, the last level."))
     raise Conflict(_("This ticket is %(status)s; it cannot be changed that way now.",
                      status=vocab.STATUSES[ticket.status]))
 
@@ -170,9 +172,7 @@ def _apply(ticket, action, actor, assignee_id):
 
 
 def _escalate(ticket, recipients):
-    upper = routing.next_handler(ticket.mode, ticket.handler_kind)
-    if upper == ticket.handler_kind:
-        raise Conflict(_("This ticket is already with the party organization, the last level."))
+    upper = routing.next_handler(ticket.mode, ticket.handler_kind)  # higher: checked by may()
     ticket.handler_kind = upper
     ticket.escalations += 1
     recipients.append(("ticket.escalated", handler_user_ids(ticket.community_id, upper),

@@ -46,7 +46,13 @@ def may(user, action, ticket):
     if rule is None:
         return False
     sources, _target, who = rule
+    if action == "escalate" and not can_go_higher(ticket):
+        return False  # no button that can only answer "already at the last level"
     return ticket.status in sources and bool(capacities(user, ticket) & set(who))
+
+
+def can_go_higher(ticket):
+    return routing.next_handler(ticket.mode, ticket.handler_kind) != ticket.handler_kind
 
 
 def may_by_role(user, action, ticket):

@@ -18,6 +18,7 @@ from propmgmt.notifications.models import OutboxMessage
 from propmgmt.tickets import escalation
 from propmgmt.tickets import queries
 from propmgmt.tickets import services
+from propmgmt.tickets import workflow
 from propmgmt.tickets.models import TicketBreach
 from propmgmt.tickets.models import TicketEvent
 from tests.tickets.conftest import make_cast
@@ -260,7 +261,10 @@ def test_a_committee_member_escalates_by_hand_with_a_reason(cast):
     services.transition(ticket=ticket, action="escalate", actor=cast.residents_committee,
                         note="Needs the party secretary.")
     assert ticket.handler_kind == modes.PARTY
-    with pytest.raises(Conflict):
+    # The last level: no escalate button for anyone, and a forced request says why.
+    assert "escalate" not in workflow.available(cast.secretary, ticket)
+    assert "escalate" not in workflow.available(cast.owners_committee, ticket)
+    with pytest.raises(Conflict, match="last level"):
         services.transition(ticket=ticket, action="escalate", actor=cast.secretary, note="Again")
 
 
