@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from zxcvbn import zxcvbn
 
 from propmgmt import audit
 from propmgmt import roles
@@ -24,6 +25,7 @@ from propmgmt.errors import NotFound
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
 MIN_PASSWORD = 8
+MAX_PASSWORD = 256
 
 
 def find_user(username):
@@ -59,9 +61,22 @@ def end_sessions(user):
     db.session.commit()
 
 
-def check_password_rules(password, field="password"):
+def check_password_rules(password, field="password", user_inputs=(), current=None):
+    """The password policy (NIST SP 800-63B style: length and guessability, no composition
+    rules): 8 to 256 characters, not the current password, and not easy to guess by zxcvbn's
+    estimate (common passwords, keyboard patterns, repeats, dates, the person's own name,
+    username or phone) below PASSWORD_MIN_SCORE (0-4, default 2)."""
     if not password or len(password) < MIN_PASSWORD:
         raise Invalid(fields={field: [_("Use at least %(n)s characters.", n=MIN_PASSWORD)]})
+    if len(password) > MAX_PASSWORD:
+        raise Invalid(fields={field: [_("Use at most %(n)s characters.", n=MAX_PASSWORD)]})
+    if current is not None and password == current:
+        raise Invalid(fields={field: [_("Choose a password different from the current one.")]})
+    inputs = [str(value) for value in user_inputs if value]
+    if zxcvbn(password, user_inputs=inputs)["score"] < current_app.config["PASSWORD_MIN_SCORE"]:
+        raise Invalid(fields={field: [_(
+            "This password is too easy to guess: it is a common password, a pattern or a date, "
+            "or it contains your name, username or phone. A few unrelated words work well.")]})
 
 
 def validate_username(username):
@@ -76,7 +91,7 @@ def new_user(*, username, password, display_name=None, phone=None, must_change_p
     """Add a user to the session after checking the name and password (the caller commits)."""
     username = (username or "").strip()
     validate_username(username)
-    check_password_rules(password)
+    check_password_rules(password, user_inputs=(username, display_name, phone))
     user = User(username=username, display_name=(display_name or username).strip()[:100],
                 phone=phone or None, password_hash=hash_password(password),
                 must_change_password=must_change_password)
@@ -153,7 +168,8 @@ def change_password(*, user, current, new):
     ok, _unused = verify_password(user.password_hash, current or "")
     if not ok:
         raise Invalid(fields={"current_password": [_("The current password is wrong.")]})
-    check_password_rules(new, field="new_password")
+    check_password_rules(new, field="new_password", current=current,
+                         user_inputs=(user.username, user.display_name, user.phone))
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.session_version += 1

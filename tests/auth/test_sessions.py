@@ -1,13 +1,22 @@
 """Logging in and out, throttling, cookies, redirects, one-time passwords, language choice."""
+import os
 import re
+import uuid
+
+import pytest
+import redis
 
 from propmgmt import roles
 from propmgmt.auth import services
 from propmgmt.auth.models import User
 from propmgmt.db import db
+from propmgmt.errors import Invalid
+from propmgmt.extensions import limiter
 from tests.conftest import make_app
 from tests.factories import CommunityFactory
 from tests.factories import member
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def test_stored_password_hash_is_argon2id(client):
@@ -47,6 +56,32 @@ def test_many_wrong_passwords_are_throttled_with_a_time(client):
                        headers={"Accept-Language": "en"})
     assert page.status_code == 429
     assert re.search(r"Try again in \d+ seconds", page.get_data(as_text=True))
+
+
+def test_with_redis_configured_the_throttle_counts_live_in_redis(database_url):
+    """RATELIMIT_STORAGE_URI=redis://...: every worker counts failed logins in one Redis (the
+    machine's, 127.0.0.1:6379; TEST_REDIS_URL moves it), so N workers do not multiply the
+    limit. A fail, not a skip, when Redis does not answer: CI has it."""
+    prefix = f"propmgmt-test-{uuid.uuid4().hex[:12]}"
+    store = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
+    store.ping()
+    saved = limiter._storage, limiter._limiter  # one Limiter per process: put the suite's back
+    try:
+        worker = make_app(database_url, RATELIMIT_STORAGE_URI=REDIS_URL,
+                          RATELIMIT_KEY_PREFIX=prefix)
+        user = member(CommunityFactory(), roles.RESIDENT)
+        client = worker.test_client()
+        statuses = [client.post("/login", data={"username": user.username,
+                                                "password": "bad-guess"}).status_code
+                    for _ in range(6)]
+        assert statuses == [401] * 5 + [429]
+        keys = [key.decode() for key in store.scan_iter(f"*{prefix}*")]
+        assert any(user.username in key for key in keys), keys
+    finally:
+        limiter._storage, limiter._limiter = saved
+        for key in store.scan_iter(f"*{prefix}*"):
+            store.delete(key)
+        store.close()
 
 
 def test_successful_logins_do_not_count_against_the_limit(client, login):
@@ -137,3 +172,59 @@ def test_duplicate_username_is_refused(client):
         assert error.fields == {"username": ["This username is already taken."]}
     else:
         raise AssertionError("duplicate accepted")
+
+
+@pytest.mark.parametrize("weak, why", [
+    ("password1", "a common password"),
+    ("12345678", "a top-10 password"),
+    ("qwertyuiop", "a keyboard row"),
+    ("aaaaaaaaaa", "one repeated character"),
+    ("wangxm1982", "the username and a year"),
+    ("13911112222", "the phone number"),
+])
+def test_easy_passwords_are_refused_in_both_languages_and_nothing_changes(client, login, weak,
+                                                                           why):
+    user = member(CommunityFactory(), roles.RESIDENT, username="wangxm")
+    user.phone = "13911112222"
+    db.session.flush()
+    login(user)
+    before = user.password_hash
+    for lang, words in (("en", "too easy to guess"), ("zh", "太容易被猜到")):
+        response = client.post("/account/password", data={
+            "current_password": "correct-horse-9", "new_password": weak, "confirm": weak},
+            headers={"Accept-Language": lang})
+        assert response.status_code == 422, why
+        assert words in response.get_data(as_text=True), (why, lang)
+    db.session.refresh(user)
+    assert user.password_hash == before
+
+
+def test_the_new_password_must_differ_from_the_current_one(client, login):
+    user = member(CommunityFactory(), roles.RESIDENT)
+    login(user)
+    response = client.post("/account/password", data={
+        "current_password": "correct-horse-9", "new_password": "correct-horse-9",
+        "confirm": "correct-horse-9"}, headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    assert "different from the current one" in response.get_data(as_text=True)
+
+
+def test_a_long_passphrase_is_accepted_and_ends_the_other_sessions(app, client, login):
+    user = member(CommunityFactory(), roles.RESIDENT)
+    other = app.test_client()
+    other.post("/login", data={"username": user.username, "password": "correct-horse-9"})
+    assert other.get("/").status_code == 200
+    login(user)
+    response = client.post("/account/password", data={
+        "current_password": "correct-horse-9", "new_password": "屋顶 漏水 修好了 2026",
+        "confirm": "屋顶 漏水 修好了 2026"})
+    assert response.status_code == 302
+    assert services.authenticate(user.username, "屋顶 漏水 修好了 2026") == user
+    assert client.get("/").status_code == 200          # this browser stays logged in
+    assert other.get("/").status_code == 302           # the other one is logged out
+
+
+def test_accounts_created_by_staff_follow_the_same_policy():
+    with pytest.raises(Invalid) as refused:
+        services.create_user(username="lijun", password="lijun2024")
+    assert "password" in refused.value.fields

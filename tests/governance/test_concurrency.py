@@ -63,6 +63,8 @@ def test_two_co_owners_and_four_devices_of_one_owner_leave_one_ballot(app, sessi
         work.counter = list(range(THREADS))
         try:
             results = realdb.race(app, work, THREADS)
+            print(f"{THREADS} devices of two co-owners casting one dwelling's ballot at once: "
+                  f"{sorted(map(str, results))}")
             assert sorted(map(str, results)) == ["conflict"] * 5 + ["ok"], results
             with engine.connect() as conn:
                 assert conn.scalar(sa.select(sa.func.count()).select_from(Ballot).where(
