@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
+from propmgmt import residents
 from propmgmt import scoping
 from propmgmt.auth.services import safe_next
 from propmgmt.communities import queries
@@ -19,6 +20,7 @@ from propmgmt.meetings import queries as meetings
 from propmgmt.monitoring import dashboard
 from propmgmt.monitoring import scoring
 from propmgmt.monitoring.models import vocab
+from propmgmt.web import row_id
 
 ALERT_ROLES = ("party_secretary", "district_supervisor")
 
@@ -36,7 +38,11 @@ def index():
                                      meetings.watched_community_ids(current_user))
     alert_ids = {m.community_id for m in current_user.memberships
                  if m.role in ALERT_ROLES and m.community_id is not None}
+    owed = residents.owed_by_dwelling([dwelling.id for _name, dwelling, _kind in mine])
+    open_tickets, waiting_tickets = residents.my_tickets(current_user) if mine else (0, 0)
     return render_template("home/index.html", communities=communities, my_dwellings=mine,
+                           owed=owed, open_tickets=open_tickets, waiting_tickets=waiting_tickets,
+                           votes_waiting=residents.votes_waiting(current_user) if mine else [],
                            overdue_items=overdue, today=today,
                            alerts=dashboard.open_alerts(current_user, sorted(alert_ids)),
                            alert_kinds=vocab.ALERT_KINDS, rate_labels=scoring.RATE_LABELS)
@@ -45,7 +51,7 @@ def index():
 @bp.post("/switch-community")
 @login_required
 def switch_community():
-    community = scoping.get_visible_or_404(Community, request.form.get("community_id", type=int),
+    community = scoping.get_visible_or_404(Community, request.form.get("community_id", type=row_id),
                                            current_user)
     session["community_id"] = community.id
     flash(_("You are now working in %(name)s.", name=community.name), "info")
