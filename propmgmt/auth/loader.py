@@ -1,4 +1,6 @@
 """Flask-Login wiring: cookie sessions for pages, bearer tokens for the API (never both)."""
+from urllib.parse import urlsplit
+
 from flask import flash
 from flask import redirect
 from flask import request
@@ -52,8 +54,23 @@ def unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def needs_refresh():
+    """A sensitive step (refunds, bill adjustments, fees, roles, the management mode) in a
+    session restored from the remember-me cookie: enter the password again, then come back."""
+    flash(_l("For this step, please enter your password again."), "warning")
+    if request.method == "GET":
+        back = request.full_path.rstrip("?")
+    else:  # the form's page, not the POST-only address
+        referrer = urlsplit(request.referrer or "")
+        same_host = referrer.netloc in ("", request.host)
+        back = (referrer.path + (f"?{referrer.query}" if referrer.query else "")
+                if same_host and referrer.path else "/")
+    return redirect(url_for("auth.login", next=back))
+
+
 def configure(login_manager):
     login_manager.user_loader(load_from_session)
     login_manager.request_loader(load_from_request)
     login_manager.unauthorized_handler(unauthorized)
+    login_manager.needs_refresh_handler(needs_refresh)
     login_manager.session_protection = "basic"

@@ -9,6 +9,7 @@ from flask import render_template
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_login import fresh_login_required
 from flask_login import login_required
 
 from propmgmt import exports
@@ -67,7 +68,7 @@ def fee_items(community_id):
 
 
 @bp.post("/communities/<int:community_id>/fees")
-@login_required
+@fresh_login_required  # a password typed in this session (RELIABILITY S5)
 def create_fee_item(community_id):
     community = community_for(community_id, "billing.manage")
     form = FeeItemForm(prefix="item")
@@ -81,7 +82,7 @@ def create_fee_item(community_id):
 
 
 @bp.post("/communities/<int:community_id>/fees/<int:item_id>/rates")
-@login_required
+@fresh_login_required  # a password typed in this session (RELIABILITY S5)
 def change_rate(community_id, item_id):
     community = community_for(community_id, "billing.manage")
     item = scoping.get_visible_or_404(FeeItem, item_id, current_user)

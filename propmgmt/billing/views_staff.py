@@ -10,6 +10,7 @@ from flask import send_file
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_login import fresh_login_required
 from flask_login import login_required
 
 from propmgmt.billing import accounts
@@ -104,7 +105,7 @@ def account(community_id, dwelling_id):
 
 
 @bp.route(PREFIX + "/payments/<int:payment_id>/refund", methods=["GET", "POST"])
-@login_required
+@fresh_login_required  # a password typed in this session (RELIABILITY S5)
 def refund_payment(community_id, payment_id):
     community = community_for(community_id, "billing.record_payment")
     payment = accounts.row_in(Payment, community, payment_id)
@@ -121,7 +122,7 @@ def refund_payment(community_id, payment_id):
 
 
 @bp.route(PREFIX + "/bills/<int:bill_id>/adjust", methods=["GET", "POST"])
-@login_required
+@fresh_login_required  # a password typed in this session (RELIABILITY S5)
 def adjust_bill(community_id, bill_id):
     community = community_for(community_id, "billing.manage")
     bill = accounts.row_in(Bill, community, bill_id)

@@ -8,6 +8,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_login import fresh_login_required
 from flask_login import login_required
 
 from propmgmt import policy
@@ -114,7 +115,7 @@ def _vote_choices(community):
 
 
 @bp.route("/<int:community_id>/mode", methods=["GET", "POST"])
-@login_required
+@fresh_login_required  # a password typed in this session (RELIABILITY S5)
 def change_mode(community_id):
     community = community_for(community_id, "community.change_mode")
     form = ModeChangeForm()

@@ -5,6 +5,7 @@ from flask import render_template
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_login import fresh_login_required
 from flask_login import login_required
 
 from propmgmt import policy
@@ -51,7 +52,7 @@ def members(community_id):
 
 
 @bp.post("/<int:community_id>/members/grant")
-@login_required
+@fresh_login_required  # a password typed in this session (RELIABILITY S5)
 def grant(community_id):
     community = community_for(community_id, "membership.manage")
     form = GrantForm(prefix="grant")
@@ -72,7 +73,7 @@ def grant(community_id):
 
 
 @bp.post("/<int:community_id>/members/create")
-@login_required
+@fresh_login_required  # a password typed in this session (RELIABILITY S5)
 def create_user(community_id):
     community = community_for(community_id, "membership.manage")
     form = CreateUserForm(prefix="create")
@@ -97,7 +98,7 @@ def _form_on_members_page(community, form, submit, name):
 
 
 @bp.post("/<int:community_id>/members/revoke")
-@login_required
+@fresh_login_required  # a password typed in this session (RELIABILITY S5)
 def revoke(community_id):
     community = community_for(community_id, "membership.manage")
     form = RevokeForm()

@@ -228,3 +228,40 @@ def test_accounts_created_by_staff_follow_the_same_policy():
     with pytest.raises(Invalid) as refused:
         services.create_user(username="lijun", password="lijun2024")
     assert "password" in refused.value.fields
+
+
+def _remembered_only(client, app):
+    """Drop the session cookie, keep the remember-me cookie: the next request restores the
+    login from it, as after closing the browser; such a session is not fresh."""
+    client.delete_cookie(app.config["SESSION_COOKIE_NAME"], domain="localhost")
+
+
+def test_sensitive_steps_ask_for_the_password_again_after_a_remembered_login(app, client):
+    community = CommunityFactory()
+    supervisor = member(community, roles.DISTRICT_SUPERVISOR)
+    client.post("/login", data={"username": supervisor.username,
+                                "password": "correct-horse-9", "remember": "y"})
+    _remembered_only(client, app)
+    assert client.get(f"/communities/{community.id}").status_code == 200  # reading: fine
+    page = client.get(f"/communities/{community.id}/mode", headers={"Accept-Language": "en"})
+    assert page.status_code == 302
+    assert page.location == f"/login?next=/communities/{community.id}/mode"
+    login = client.get(page.location, headers={"Accept-Language": "en"})
+    assert "please enter your password again" in login.get_data(as_text=True)
+    # A POST-only step sends her back to the page she was on, not to the POST address.
+    members = f"http://localhost/communities/{community.id}/members"
+    refused = client.post(f"/communities/{community.id}/members/grant",
+                          data={"username": supervisor.username, "role": "resident"},
+                          headers={"Referer": members})
+    assert refused.location == f"/login?next=/communities/{community.id}/members"
+    assert not db.session.get(User, supervisor.id).roles_in(community.id) & {roles.RESIDENT}
+    again = client.post(page.location, data={"username": supervisor.username,
+                                             "password": "correct-horse-9"})
+    assert again.location == f"/communities/{community.id}/mode"
+    assert client.get(again.location).status_code == 200
+
+
+def test_a_password_login_is_fresh_for_the_whole_session(client, login):
+    community = CommunityFactory()
+    login(member(community, roles.DISTRICT_SUPERVISOR))
+    assert client.get(f"/communities/{community.id}/mode").status_code == 200
