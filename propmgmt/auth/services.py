@@ -1,5 +1,6 @@
 """Accounts: authentication, users, memberships and API tokens."""
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -40,10 +41,19 @@ def get_user(user_id):
     return db.session.get(User, int(text)) if text.isdigit() and len(text) < 18 else None
 
 
+@functools.cache
+def _dummy_hash():
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def authenticate(username, password):
     """The active user with these credentials, or None; upgrades an outdated hash."""
     user = find_user(username)
-    if user is None or not user.is_active or not password:
+    if not password:
+        return None
+    if user is None or not user.is_active:
+        # As slow as a wrong password, so the answer time does not tell which usernames exist.
+        verify_password(_dummy_hash(), password)
         return None
     ok, new_hash = verify_password(user.password_hash, password)
     if not ok:

@@ -1,7 +1,10 @@
 """Logging in and out, throttling, cookies, redirects, one-time passwords, language choice."""
 import os
 import re
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 import redis
@@ -11,7 +14,6 @@ from propmgmt.auth import services
 from propmgmt.auth.models import User
 from propmgmt.db import db
 from propmgmt.errors import Invalid
-from propmgmt.extensions import limiter
 from tests.conftest import make_app
 from tests.factories import CommunityFactory
 from tests.factories import member
@@ -58,30 +60,53 @@ def test_many_wrong_passwords_are_throttled_with_a_time(client):
     assert re.search(r"Try again in \d+ seconds", page.get_data(as_text=True))
 
 
-def test_with_redis_configured_the_throttle_counts_live_in_redis(database_url):
-    """RATELIMIT_STORAGE_URI=redis://...: every worker counts failed logins in one Redis (the
-    machine's, 127.0.0.1:6379; TEST_REDIS_URL moves it), so N workers do not multiply the
-    limit. A fail, not a skip, when Redis does not answer: CI has it."""
+WORKER = """
+import sys
+from tests.conftest import make_app
+url, redis_url, prefix, username, tries = sys.argv[1:6]
+app = make_app(url, RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_KEY_PREFIX=prefix)
+client = app.test_client()
+print(*[client.post("/login", data={"username": username, "password": "bad-guess-1"}).status_code
+        for _ in range(int(tries))])
+"""
+
+
+def test_with_redis_two_worker_processes_share_one_login_throttle(database_url):
+    """S2: RATELIMIT_STORAGE_URI=redis://... (the machine's Redis at 127.0.0.1:6379;
+    TEST_REDIS_URL moves it). Two processes, as two gunicorn workers: three failed logins in
+    the first, then the second refuses the sixth attempt, because both count in one Redis.
+    A fail, not a skip, when Redis does not answer: CI has it."""
     prefix = f"propmgmt-test-{uuid.uuid4().hex[:12]}"
     store = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
     store.ping()
-    saved = limiter._storage, limiter._limiter  # one Limiter per process: put the suite's back
+    username = f"ghost-{prefix}"  # no such account: the throttle counts the name all the same
+    root = Path(__file__).resolve().parents[2]
+
+    def worker(tries):
+        done = subprocess.run([sys.executable, "-c", WORKER, database_url, REDIS_URL, prefix,
+                               username, str(tries)], cwd=root, capture_output=True, text=True,
+                              timeout=60, env={**os.environ, "PYTHONPATH": str(root)})
+        assert done.returncode == 0, done.stderr
+        return [int(code) for code in done.stdout.split()]
+
     try:
-        worker = make_app(database_url, RATELIMIT_STORAGE_URI=REDIS_URL,
-                          RATELIMIT_KEY_PREFIX=prefix)
-        user = member(CommunityFactory(), roles.RESIDENT)
-        client = worker.test_client()
-        statuses = [client.post("/login", data={"username": user.username,
-                                                "password": "bad-guess"}).status_code
-                    for _ in range(6)]
-        assert statuses == [401] * 5 + [429]
-        keys = [key.decode() for key in store.scan_iter(f"*{prefix}*")]
-        assert any(user.username in key for key in keys), keys
+        first, second = worker(3), worker(3)
+        print(f"S2: two worker processes, one Redis: {first} then {second}")
+        assert (first, second) == ([401] * 3, [401, 401, 429])
+        assert any(username in key.decode() for key in store.scan_iter(f"*{prefix}*"))
     finally:
-        limiter._storage, limiter._limiter = saved
         for key in store.scan_iter(f"*{prefix}*"):
             store.delete(key)
         store.close()
+
+
+def test_an_unknown_username_costs_a_password_check_like_a_wrong_password(monkeypatch):
+    checks = []
+    real = services.verify_password
+    monkeypatch.setattr(services, "verify_password",
+                        lambda stored, given: checks.append(given) or real(stored, given))
+    assert services.authenticate("nobody-at-all", "some-guess-1") is None
+    assert checks == ["some-guess-1"]
 
 
 def test_successful_logins_do_not_count_against_the_limit(client, login):
