@@ -16,6 +16,7 @@ from propmgmt.communities.models import Community
 from propmgmt.db import db
 from propmgmt.exports import xlsx_response
 from propmgmt.pagination import paginate
+from propmgmt.web import row_id
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 GROUPS = {
@@ -33,7 +34,7 @@ def _filters():
     except ValueError:
         since = None
     return {"q": (args.get("q") or "").strip()[:64], "group": args.get("group") or "",
-            "community_id": args.get("community", type=int), "since": since}
+            "community_id": args.get("community", type=row_id), "since": since}
 
 
 def _stmt(filters):

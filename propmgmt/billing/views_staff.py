@@ -35,6 +35,7 @@ from propmgmt.exports import xlsx_response
 from propmgmt.forms import form_page
 from propmgmt.money import format_fen
 from propmgmt.web import actor as _actor
+from propmgmt.web import row_id
 
 PREFIX = "/communities/<int:community_id>"
 
@@ -142,7 +143,7 @@ def _bill_filters():
     status = request.args.get("status")
     return {"period": period if periods.PERIOD_RE.match(period) else None,
             "status": status if status in arrears.STATUSES else None,
-            "building_id": request.args.get("building", type=int)}
+            "building_id": request.args.get("building", type=row_id)}
 
 
 @bp.get(PREFIX + "/bills")
@@ -205,7 +206,7 @@ def export_payments(community_id):
 @login_required
 def arrears_list(community_id):
     community = community_for(community_id, "billing.view_all")
-    building_id = request.args.get("building", type=int)
+    building_id = request.args.get("building", type=row_id)
     return render_template("billing/staff/arrears.html", community=community,
                            report=arrears.report(community, building_id=building_id),
                            buildings=queries.buildings(community), building_id=building_id)
@@ -215,7 +216,7 @@ def arrears_list(community_id):
 @login_required
 def export_arrears(community_id):
     community = community_for(community_id, "billing.view_all")
-    report = arrears.report(community, building_id=request.args.get("building", type=int))
+    report = arrears.report(community, building_id=request.args.get("building", type=row_id))
     headers = [_("Building"), _("Dwelling"), _("Owners"), _("Overdue (yuan)"),
                *[str(label) for label in arrears.BUCKET_LABELS], _("Oldest due date"),
                _("Limitation"), _("Last reminder"), _("Mediation"), _("Lawsuit or arbitration")]

@@ -18,10 +18,11 @@ from propmgmt.exports import xlsx_response
 from propmgmt.forms import form_page
 from propmgmt.pagination import paginate
 from propmgmt.web import actor as _actor
+from propmgmt.web import row_id
 
 
 def _filters():
-    return {"building_id": request.args.get("building", type=int),
+    return {"building_id": request.args.get("building", type=row_id),
             "search": (request.args.get("q") or "").strip()[:32] or None}
 
 

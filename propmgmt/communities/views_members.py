@@ -22,6 +22,7 @@ from propmgmt.errors import NotAllowed
 from propmgmt.errors import NotFound
 from propmgmt.forms import form_page
 from propmgmt.web import actor as _actor
+from propmgmt.web import to_row_id
 
 
 def _members_page(community, **forms):
@@ -102,7 +103,7 @@ def _form_on_members_page(community, form, submit, name):
 def revoke(community_id):
     community = community_for(community_id, "membership.manage")
     form = RevokeForm()
-    user = auth_services.get_user(form.user_id.data)
+    user = auth_services.get_user(to_row_id(form.user_id.data))
     if not form.validate_on_submit() or user is None or form.role.data not in user.roles_in(
             community.id):
         raise NotFound()

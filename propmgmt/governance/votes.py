@@ -9,6 +9,7 @@ from propmgmt import policy
 from propmgmt.communities.models import Dwelling
 from propmgmt.communities.models import Occupancy
 from propmgmt.communities.models import Person
+from propmgmt.communities.services import MAX_ID
 from propmgmt.db import db
 from propmgmt.db import utcnow
 from propmgmt.errors import Conflict
@@ -152,8 +153,10 @@ def cast_ballot(*, vote, actor, option, now=None):
 def enter_paper_ballot(*, vote, actor, person_id, option, paper_ref, now=None):
     """The committee types in a signed paper ballot for an owner, with the paper's reference."""
     policy.require(actor, "vote.enter_paper", vote)
-    person = db.session.scalar(sa.select(Person).where(
-        Person.community_id == vote.community_id, Person.id == person_id))
+    person = None
+    if isinstance(person_id, int) and 0 < person_id <= MAX_ID:  # a form's number may be huge
+        person = db.session.scalar(sa.select(Person).where(
+            Person.community_id == vote.community_id, Person.id == person_id))
     if person is None or not owned_dwellings(person.id, vote.community_id):
         raise Invalid(fields={"person_id": [_("Choose an owner of this community.")]})
     if not (paper_ref or "").strip():

@@ -26,6 +26,7 @@ from propmgmt import policy
 from propmgmt import scoping
 from propmgmt.communities.models import Building
 from propmgmt.communities.models import Community
+from propmgmt.communities.services import MAX_ID
 from propmgmt.db import db
 from propmgmt.localtime import local_today  # noqa: F401 (also used by views)
 from propmgmt.db import utcnow
@@ -59,7 +60,7 @@ def _own(model, ident, community, field, errors):
         ident = int(ident)
     except (TypeError, ValueError):
         ident = None
-    row = db.session.get(model, ident) if ident else None
+    row = db.session.get(model, ident) if ident and 0 < ident <= MAX_ID else None
     if row is None or row.community_id != community.id:
         errors[field] = [_("Choose one from the list.")]
         return None

@@ -10,6 +10,7 @@ from flask_login import login_required
 from propmgmt.auth.services import safe_next
 from propmgmt.notifications import services
 from propmgmt.pagination import paginate
+from propmgmt.web import row_id
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -25,7 +26,7 @@ def index():
 @bp.post("/read")
 @login_required
 def mark_read():
-    notification_id = request.form.get("id", type=int)
+    notification_id = request.form.get("id", type=row_id)
     if notification_id is not None or request.form.get("all"):
         services.mark_read(current_user, notification_id)
     return redirect(safe_next(request.form.get("next")) or url_for("notifications.index"))

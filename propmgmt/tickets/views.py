@@ -25,6 +25,7 @@ from propmgmt.tickets.forms import StaffTicketForm
 from propmgmt.tickets.forms import TicketForm
 from propmgmt.tickets.intake import TicketInput
 from propmgmt.web import actor as _actor
+from propmgmt.web import to_row_id
 
 bp = Blueprint("tickets", __name__)
 
@@ -63,8 +64,7 @@ def _input_from(form, community, staff):
                        description=form.description.data, location=form.location.data,
                        about_org=form.about_org.data or None, dwelling_id=None)
     if not staff:
-        data.dwelling_id = int(form.dwelling_id.data) if (form.dwelling_id.data or "").isdigit() \
-            else None
+        data.dwelling_id = to_row_id(form.dwelling_id.data)
         return data
     label = (form.dwelling_label.data or "").strip()
     if label:

@@ -24,6 +24,7 @@ from propmgmt.tickets.forms import DeadlineForm
 from propmgmt.tickets.forms import RatingForm
 from propmgmt.tickets.views import bp
 from propmgmt.web import actor as _actor
+from propmgmt.web import to_row_id
 
 
 def _action_form(ticket, action, formdata=None):
@@ -58,7 +59,7 @@ def act(ticket_id, action):
         assignee = form.assignee_id.data if action == "assign" else None
         services.transition(ticket=ticket, action=action, actor=_actor(),
                             note=form.note.data,
-                            assignee_id=int(assignee) if (assignee or "").isdigit() else None,
+                            assignee_id=to_row_id(assignee),
                             photos=request.files.getlist(form.photos.name))
         flash(_("Done: %(action)s.", action=workflow_label(action)), "success")
         return redirect(url_for("tickets.detail", ticket_id=ticket.id))
