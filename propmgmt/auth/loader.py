@@ -21,7 +21,7 @@ def load_from_session(user_id):
     if _is_api():
         return None
     ident, _sep, version = str(user_id).partition(":")
-    if not ident.isdigit() or not version.isdigit():
+    if not (ident.isascii() and ident.isdigit() and version.isascii() and version.isdigit()):
         return None
     user = db.session.get(User, int(ident))
     if user is None or user.session_version != int(version):

@@ -38,7 +38,9 @@ def find_user(username):
 def get_user(user_id):
     """A user by id as typed in a form (any junk gives None)."""
     text = str(user_id or "")
-    return db.session.get(User, int(text)) if text.isdigit() and len(text) < 18 else None
+    # isascii: str.isdigit() takes "²", which int() refuses; the bound: an INTEGER id
+    usable = text.isascii() and text.isdigit() and 0 < int(text) < 2**31
+    return db.session.get(User, int(text)) if usable else None
 
 
 @functools.cache

@@ -79,7 +79,7 @@ def _payment_for(provider, provider_ref, metadata):
         if found is not None:
             return found
     payment_id = str(metadata.get("payment_id") or "")
-    if not (payment_id.isdigit() and int(payment_id) < 2**31):
+    if not (payment_id.isascii() and payment_id.isdigit() and int(payment_id) < 2**31):
         return None
     found = db.session.scalar(scoping.unscoped(
         stmt.where(Payment.id == int(payment_id)).with_for_update(),
