@@ -89,6 +89,7 @@ STATIC = {
     "MAX_DOCUMENT_BYTES": 20 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_HEADERS_ENABLED": True,
+    "UPLOAD_RATE_LIMIT": "60 per hour;300 per day",  # files per user (photos, reports)
     "PASSWORD_MIN_SCORE": 2,  # zxcvbn 0-4: 2 stops common passwords, patterns, names, dates
     "API_TITLE": "propmgmt API",
     "API_VERSION": "v1",

@@ -5,6 +5,7 @@ from flask import current_app
 from flask import request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_limiter.util import get_remote_address
 
 from propmgmt.extensions import limiter
@@ -41,6 +42,23 @@ def login_limits():
     return lambda view: per_address(per_account(view))
 
 
+def _files_sent():
+    return sum(1 for _name, uploads in request.files.lists() for upload in uploads
+               if upload and upload.filename)
+
+
+def _uploader_key():
+    return f"uploads:{current_user.get_id() or get_remote_address()}"
+
+
+def upload_limits():
+    """A per-user quota of uploaded files (photos, reports), UPLOAD_RATE_LIMIT: each file
+    counts once, a request without files not at all (RELIABILITY F4)."""
+    return limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"], key_func=_uploader_key,
+                         methods=["POST"], cost=_files_sent,
+                         exempt_when=lambda: _files_sent() == 0)
+
+
 def retry_message():
     """A message saying when the user may try again, in their language."""
     limit = limiter.current_limit
@@ -48,5 +66,9 @@ def retry_message():
         return _("Too many attempts. Please try again later.")
     reset = dt.datetime.fromtimestamp(limit.reset_at, dt.timezone.utc)
     seconds = max(1, int(limit.reset_at - dt.datetime.now(dt.timezone.utc).timestamp()))
+    at = format_datetime(reset, "HH:mm:ss")
+    if "uploads:" in limit.key:
+        return _("You have sent many files in a short time. Try again in %(seconds)s seconds "
+                 "(at %(time)s).", seconds=seconds, time=at)
     return _("Too many failed attempts. Try again in %(seconds)s seconds (at %(time)s).",
-             seconds=seconds, time=format_datetime(reset, "HH:mm:ss"))
+             seconds=seconds, time=at)

@@ -13,6 +13,7 @@ from flask_login import login_required
 
 from propmgmt import policy
 from propmgmt import scoping
+from propmgmt.auth.throttle import upload_limits
 from propmgmt.communities import modes
 from propmgmt.communities.views import community_for
 from propmgmt.exports import xlsx_response
@@ -169,6 +170,7 @@ def task(task_id):
 
 @bp.post("/inspection-tasks/<int:task_id>")
 @login_required
+@upload_limits()
 def submit(task_id):
     task = _task(task_id)
     policy.require(current_user, "inspection.work", task)

@@ -16,6 +16,7 @@ from flask_login import login_required
 
 from propmgmt import policy
 from propmgmt import scoping
+from propmgmt.auth.throttle import upload_limits
 from propmgmt.communities import modes
 from propmgmt.communities import queries as community_queries
 from propmgmt.communities.views import community_for
@@ -150,6 +151,7 @@ def add_item(project_id):
 
 @bp.post("/renovation/<int:project_id>/reports")
 @login_required
+@upload_limits()
 def upload_report(project_id):
     project = _project(project_id, "renovation.manage")
     form = forms.ReportForm(prefix="r")

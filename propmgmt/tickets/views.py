@@ -11,6 +11,7 @@ from flask_login import login_required
 
 from propmgmt import policy
 from propmgmt.auth import services as auth_services
+from propmgmt.auth.throttle import upload_limits
 from propmgmt.communities import services as community_services
 from propmgmt.communities.views import community_for
 from propmgmt.db import utcnow
@@ -85,6 +86,7 @@ def _input_from(form, community, staff):
 
 @bp.route("/communities/<int:community_id>/tickets/new", methods=["GET", "POST"])
 @login_required
+@upload_limits()
 def create(community_id):
     community = community_for(community_id, "ticket.file")
     staff = intake.files_for_others(current_user, community)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
+from propmgmt.auth.throttle import upload_limits
 from propmgmt.communities import queries as community_queries
 from propmgmt.db import utcnow
 from propmgmt.communities.views import community_for
@@ -49,6 +50,7 @@ def detail_page(ticket, forms=None, status=200):
 
 @bp.post("/tickets/<int:ticket_id>/actions/<action>")
 @login_required
+@upload_limits()
 def act(ticket_id, action):
     ticket = queries.get_visible_or_404(ticket_id, current_user)
     if action not in workflow.TRANSITIONS:

@@ -203,3 +203,27 @@ def test_bell_counts_unread_and_marks_read(client, login, cast):
     assert 'id="unread-count"' not in client.get("/").get_data(as_text=True)
     assert db.session.query(Notification).filter_by(user_id=cast.manager.id,
                                                     read_at=None).count() == 0
+
+
+def test_a_user_who_uploads_too_many_files_is_told_to_wait_and_nothing_is_filed(
+        client, login, cast, app, tmp_path, monkeypatch):
+    """F4: a quota of uploaded files per user (UPLOAD_RATE_LIMIT); each file counts once, a
+    ticket without photos does not count."""
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path))
+    monkeypatch.setitem(app.config, "UPLOAD_RATE_LIMIT", "4 per hour")
+    login(cast.resident)
+    url = f"/communities/{cast.community.id}/tickets/new"
+
+    def photos(n):
+        return [(io.BytesIO(jpeg()), f"p{i}.jpg") for i in range(n)]
+
+    statuses = [client.post(url, data={**form(cast), "photos": photos(3)}, headers=EN,
+                            content_type="multipart/form-data").status_code,
+                client.post(url, data=form(cast), headers=EN).status_code]
+    assert statuses == [302, 302]
+    refused = client.post(url, data={**form(cast), "photos": photos(2)}, headers=EN,
+                          content_type="multipart/form-data")
+    assert refused.status_code == 429
+    assert "You have sent many files in a short time" in refused.get_data(as_text=True)
+    assert db.session.query(Ticket).count() == 2
+    assert len(list(tmp_path.rglob("*.jpg"))) == 3
