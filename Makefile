@@ -36,8 +36,12 @@ run-stripe: demo
 browser:
 	tools/ensure_browser.sh
 
+# Two worker processes (pytest-xdist), a test file per worker at a time: the machine has 2 cores.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
+
 test: setup browser
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 bench: setup
 	$(BIN)/python bench/billing.py
@@ -47,7 +51,7 @@ lint: setup
 
 check: setup browser
 	$(BIN)/ruff check propmgmt tests tools bench
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 catalogs: setup
 	$(BIN)/python tools/catalogs.py update

@@ -17,7 +17,26 @@ from propmgmt.config import normalize_database_url
 from propmgmt.db import db
 from propmgmt.extensions import limiter
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _worker_database(url):
+    """Under pytest-xdist (`-n 2`) each worker has a PostgreSQL database of its own,
+    <name>_<worker>, made on first use; SQLite files are per worker already."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = sa.engine.make_url(normalize_database_url(url))
+    name = f"{base.database}_{worker}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                           {"name": name}):
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = _worker_database(os.environ.get("TEST_DATABASE_URL"))
 PASSWORD = "correct-horse-9"
 
 
