@@ -6,59 +6,41 @@ import pytest
 import sqlalchemy as sa
 
 from propmgmt import roles
-from propmgmt.audit import AuditEntry
-from propmgmt.auth.models import Membership, User
-from propmgmt.auth.services import authenticate, find_user
-from propmgmt.billing.models import Bill, LedgerEntry, Payment
-from propmgmt.communities import modes, people
-from propmgmt.communities.models import (
-    Building,
-    Community,
-    Dwelling,
-    ModeChange,
-    Occupancy,
-    Organization,
-    Person,
-    PropertyCompany,
-    ServiceContract,
-)
-from propmgmt.db import db, utcnow
+from propmgmt.auth.services import authenticate
+from propmgmt.auth.services import find_user
+from propmgmt.billing.models import Bill
+from propmgmt.billing.models import LedgerEntry
+from propmgmt.billing.models import Payment
+from propmgmt.communities import modes
+from propmgmt.communities import people
+from propmgmt.communities.models import Building
+from propmgmt.communities.models import Dwelling
+from propmgmt.communities.models import Occupancy
+from propmgmt.communities.models import Organization
+from propmgmt.communities.models import ServiceContract
+from propmgmt.db import db
+from propmgmt.db import utcnow
 from propmgmt.demo import data
 from propmgmt.disclosure.models import Notice
 from propmgmt.extensions import limiter
-from propmgmt.governance.models import Ballot, Vote
-from propmgmt.meetings.models import ActionItem, Meeting
+from propmgmt.governance.models import Ballot
+from propmgmt.governance.models import Vote
+from propmgmt.meetings.models import ActionItem
+from propmgmt.meetings.models import Meeting
 from propmgmt.meetings.services import local_today
 from propmgmt.monitoring.models import CommunityIndicators
 from propmgmt.notifications.models import Notification
-from propmgmt.tickets import deadlines, vocab
-from propmgmt.tickets.models import Ticket, TicketBreach, TicketEvent
+from propmgmt.tickets import deadlines
+from propmgmt.tickets import vocab
+from propmgmt.tickets.models import Ticket
+from propmgmt.tickets.models import TicketBreach
+from propmgmt.tickets.models import TicketEvent
 from propmgmt.tickets.queries import overdue_clause
 from tests.conftest import bound_session
+from tests.test_demo import count
+from tests.test_demo import demo_communities
+from tests.test_demo import run
 
-DEMO_NAMES = [spec.name for spec in data.COMMUNITIES]
-COUNTED = (Community, ModeChange, Building, Dwelling, Person, Occupancy, Organization,
-           PropertyCompany, ServiceContract, User, Membership, AuditEntry, Ticket, TicketEvent,
-           TicketBreach, Notification)
-
-
-def run(app, *args):
-    return app.test_cli_runner().invoke(args=["demo", *args])
-
-
-def demo_communities(connection=None):
-    stmt = sa.select(Community).where(Community.name.in_(DEMO_NAMES))
-    if connection is not None:
-        return connection.execute(stmt).all()
-    return db.session.scalars(stmt).all()
-
-
-def count(model, *where):
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
-
-
-def counts():
-    return {model.__name__: count(model) for model in COUNTED}
 
 @pytest.fixture(scope="module")
 def loaded(app):
