@@ -43,8 +43,17 @@ PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
 test: setup browser
 	$(BIN)/pytest $(PYTEST_PARALLEL)
 
+# Issue 8's bench: SQLite (a temporary file), then PostgreSQL (database `bench`, created when
+# missing; never `test`). BENCH_ARGS passes sizes, e.g. BENCH_ARGS='--communities 5
+# --dwellings 2000 --tickets 20000'. Needs wrk (apt-get install -y wrk).
+BENCH_DB ?= postgresql://postgres@127.0.0.1:5432/bench
+BENCH_ARGS ?=
 bench: setup
-	$(BIN)/python bench/billing.py
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	psql '$(dir $(BENCH_DB))postgres' -tAc "SELECT 1 FROM pg_database WHERE datname = 'bench'" \
+	  | grep -q 1 || psql '$(dir $(BENCH_DB))postgres' -c 'CREATE DATABASE bench'
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: setup
 	$(BIN)/ruff check propmgmt tests tools

@@ -14,28 +14,35 @@ from propmgmt.db import db
 OPEN, PARTIAL, PAID, VOID = "open", "partially_paid", "paid", "void"
 
 
-def paid_subquery():
-    return (sa.select(Allocation.bill_id, sa.func.sum(Allocation.amount_fen).label("paid"))
-            .group_by(Allocation.bill_id).subquery("paid"))
+def paid_of_bill():
+    """The money allocated to the enclosing select's bill: a correlated sum over that bill's
+    allocations only, read through ix_allocation_community_bill (community_id, bill_id). (A
+    subquery grouping every allocation by bill and joined afterwards made the databases
+    aggregate all allocations of all periods for each page: 0.2-0.7 s per bill page at
+    ~1M allocations.)"""
+    return (sa.select(sa.func.coalesce(sa.func.sum(Allocation.amount_fen), 0))
+            .where(Allocation.community_id == Bill.community_id, Allocation.bill_id == Bill.id)
+            .correlate(Bill).scalar_subquery())
 
 
-def adjusted_subquery():
-    return (sa.select(BillAdjustment.bill_id,
-                      sa.func.sum(BillAdjustment.amount_fen).label("adjusted"),
-                      sa.func.max(sa.case((BillAdjustment.is_void, 1), else_=0)).label("void"))
-            .group_by(BillAdjustment.bill_id).subquery("adjusted"))
+def adjusted_of_bill():
+    """(sum of the bill's adjustments, 1 when one voids it) as correlated subqueries on
+    ix_bill_adjustment_bill_id."""
+    mine = BillAdjustment.bill_id == Bill.id
+    return (sa.select(sa.func.coalesce(sa.func.sum(BillAdjustment.amount_fen), 0))
+            .where(mine).correlate(Bill).scalar_subquery(),
+            sa.select(sa.func.coalesce(sa.func.max(sa.case((BillAdjustment.is_void, 1), else_=0)),
+                                       0))
+            .where(mine).correlate(Bill).scalar_subquery())
 
 
 def with_balances(stmt):
     """Add due_fen, paid_fen, balance_fen and void to a select of Bill (one statement)."""
-    paid, adjusted = paid_subquery(), adjusted_subquery()
-    due = Bill.amount_fen + sa.func.coalesce(adjusted.c.adjusted, 0)
-    paid_fen = sa.func.coalesce(paid.c.paid, 0)
-    return (stmt.outerjoin(paid, paid.c.bill_id == Bill.id)
-            .outerjoin(adjusted, adjusted.c.bill_id == Bill.id)
-            .add_columns(due.label("due_fen"), paid_fen.label("paid_fen"),
-                         (due - paid_fen).label("balance_fen"),
-                         sa.func.coalesce(adjusted.c.void, 0).label("void")))
+    adjusted, void = adjusted_of_bill()
+    due = Bill.amount_fen + adjusted
+    paid_fen = paid_of_bill()
+    return stmt.add_columns(due.label("due_fen"), paid_fen.label("paid_fen"),
+                            (due - paid_fen).label("balance_fen"), void.label("void"))
 
 
 @dataclasses.dataclass

@@ -79,12 +79,18 @@ def _amount(plan, spaces):
 def _incomplete(plan, period, community_id):
     """Communities whose bills for the period are not all there yet (three small aggregates), so
     a re-run skips complete communities without touching their dwellings."""
-    per_space = sa.case((plan.c.basis == "per_space", 1), else_=0)
-    counts = db.session.execute(sa.select(plan.c.community_id, sa.func.count(),
-                                          sa.func.sum(per_space))
-                                .group_by(plan.c.community_id)).all()
-    items = {cid: n - int(space or 0) for cid, n, space in counts}
-    space_items = {cid: int(space or 0) for cid, n, space in counts}
+    # The plan is read once (one row per fee item) and its item ids are passed to the bill count
+    # as values: joined as a subquery, PostgreSQL planned the count with the new month's
+    # statistics (none yet right after a run: "1 row") as a nested loop re-running the plan for
+    # every bill, 7 s for a re-run over 100,000 dwellings instead of ~0.05 s.
+    lines = db.session.execute(sa.select(plan.c.community_id, plan.c.fee_item_id,
+                                         plan.c.basis)).all()
+    items, space_items, item_ids = {}, {}, sorted({line.fee_item_id for line in lines})
+    for line in lines:
+        target = space_items if line.basis == "per_space" else items
+        target[line.community_id] = target.get(line.community_id, 0) + 1
+        items.setdefault(line.community_id, 0)
+        space_items.setdefault(line.community_id, 0)
     if community_id is not None:
         items = {community_id: items[community_id]} if community_id in items else {}
         space_items = {c: n for c, n in space_items.items() if c == community_id}
@@ -96,7 +102,7 @@ def _incomplete(plan, period, community_id):
     billed = dict(db.session.execute(
         sa.select(Bill.community_id, sa.func.count())
         .where(Bill.period == period, Bill.community_id.in_(list(items)),
-               Bill.fee_item_id.in_(sa.select(plan.c.fee_item_id)))
+               Bill.fee_item_id.in_(item_ids))
         .group_by(Bill.community_id)).all())
     renting = dict(db.session.execute(
         sa.select(ParkingSpace.community_id, sa.func.count(sa.distinct(ParkingSpace.dwelling_id)))

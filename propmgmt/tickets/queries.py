@@ -3,7 +3,6 @@ import dataclasses
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
 from propmgmt import roles
@@ -101,10 +100,14 @@ def queue_stmt(community, user, filters):
     """A community's tickets the user may see, filtered, most urgent first, with what a row shows."""
     due = due_clause(utcnow())
     is_open = sa.case((Ticket.status.in_(vocab.OPEN_STATUSES), 0), else_=1)
+    # The page's dwellings and people are loaded for its rows only (selectinload: one small
+    # query each), not joined in before the sort: joined, the database joined every ticket of
+    # the community (10,000 at district scale) to its dwelling, building and users before
+    # sorting and keeping 25 (~0.2 s per page on SQLite).
     stmt = (sa.select(Ticket).where(Ticket.community_id == community.id)
-            .options(joinedload(Ticket.dwelling).joinedload(Dwelling.building),
-                     joinedload(Ticket.assignee).lazyload(User.memberships),
-                     joinedload(Ticket.reporter).lazyload(User.memberships))
+            .options(selectinload(Ticket.dwelling).joinedload(Dwelling.building),
+                     selectinload(Ticket.assignee).lazyload(User.memberships),
+                     selectinload(Ticket.reporter).lazyload(User.memberships))
             .order_by(is_open, sa.case((Ticket.status.in_(vocab.OPEN_STATUSES), due)),
                       Ticket.created_at.desc(), Ticket.id.desc()))
     return filters.apply(visible(stmt, user), user)
