@@ -86,15 +86,27 @@ def month_rows(community_ids, period):
                                              CommunityIndicators.period == period))}
 
 
-def open_alerts(user, community_ids):
-    """Open and acknowledged alerts of the communities, newest first (with their community)."""
+def open_alerts(user, community_ids, limit=None):
+    """Open and acknowledged alerts of the communities, newest first (with their community);
+    the newest `limit` when given."""
     if not community_ids:
         return []
     stmt = scoping.visible(
         sa.select(Alert).join(Alert.community).options(contains_eager(Alert.community))
         .where(Alert.community_id.in_(community_ids), Alert.status != "closed")
         .order_by(Alert.period.desc(), Alert.id.desc()), user, Alert)
-    return db.session.scalars(stmt).all()
+    return db.session.scalars(stmt.limit(limit) if limit else stmt).all()
+
+
+def open_alert_counts(user, community_ids):
+    """{community_id: open and acknowledged alerts} in one grouped statement."""
+    if not community_ids:
+        return {}
+    stmt = scoping.visible(
+        sa.select(Alert.community_id, sa.func.count())
+        .where(Alert.community_id.in_(community_ids), Alert.status != "closed")
+        .group_by(Alert.community_id), user, Alert)
+    return dict(db.session.execute(stmt).all())
 
 
 def open_alerts_of(community):
@@ -121,12 +133,10 @@ def _index_of(row):
                                                                                100)
 
 
-def summaries(communities, period, alerts=()):
+def summaries(communities, period, alert_counts=None):
     """A Summary per community for the month, ranked by index (no data last)."""
     rows = month_rows([c.id for c in communities], period)
-    counts = {}
-    for alert in alerts:
-        counts[alert.community_id] = counts.get(alert.community_id, 0) + 1
+    counts = alert_counts or {}
     found = []
     for community in communities:
         row = rows.get(community.id)

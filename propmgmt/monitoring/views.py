@@ -32,6 +32,8 @@ from propmgmt.monitoring.models import Alert
 from propmgmt.monitoring.models import vocab
 from propmgmt.web import actor
 
+DASHBOARD_ALERTS = 20  # the newest open alerts listed on the dashboard
+
 bp = Blueprint("monitoring", __name__)
 
 
@@ -57,24 +59,29 @@ def _table_args():
 def _table(action, district=False):
     communities = dashboard.communities_for(current_user, action)
     period = _period()
-    alerts = dashboard.open_alerts(current_user, [c.id for c in communities])
+    ids = [c.id for c in communities]
+    # The newest alerts only: a district can hold hundreds, each with its forms; every
+    # community's count links to its own page, which lists all of its alerts.
+    alerts = dashboard.open_alerts(current_user, ids, limit=DASHBOARD_ALERTS)
+    counts = dashboard.open_alert_counts(current_user, ids)
     config = scoring.settings()
-    rows = dashboard.summaries(communities, period, alerts)
+    rows = dashboard.summaries(communities, period, counts)
     if district:
         found = dashboard.evaluations([c.id for c in communities])
         for row in rows:
             row.evaluations = found.get(row.community.id, [])
     args = _table_args()
-    return communities, period, alerts, config, dashboard.arrange(rows, config=config, **args), \
-        args
+    return (communities, period, alerts, sum(counts.values()), config,
+            dashboard.arrange(rows, config=config, **args), args)
 
 
 def _render(template, action, district=False):
-    communities, period, alerts, config, rows, args = _table(action, district)
+    communities, period, alerts, alert_total, config, rows, args = _table(action, district)
     if not communities:
         return render_template("monitoring/empty.html"), 200
     return render_template(
-        template, period=period, rows=rows, alerts=alerts, settings=config, args=args,
+        template, period=period, rows=rows, alerts=alerts, alert_total=alert_total,
+        settings=config, args=args,
         district=district, percent=dashboard.percent, labels=scoring.RATE_LABELS,
         component_labels=scoring.COMPONENT_LABELS, vocab=vocab,
         ack_form=AcknowledgeForm(), close_form=CloseAlertForm(),
@@ -101,7 +108,7 @@ def _cell(value):
 @bp.get("/monitoring.xlsx")
 @login_required
 def export():
-    _communities, period, _alerts, config, rows, _args = _table("indicators.view", True)
+    _communities, period, _alerts, _total, config, rows, _args = _table("indicators.view", True)
     headers = [_("Rank"), _("Community"), _("Management mode"), _("Month"),
                _("Backsliding index"), *(str(scoring.RATE_LABELS[k]) for k in (
                    "collection_rate", "on_time_rate")), _("Satisfaction"),

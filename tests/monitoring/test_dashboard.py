@@ -1,5 +1,6 @@
 """The dashboard, the district view and a community's indicator page, read from stored figures."""
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -169,3 +170,27 @@ def test_open_alerts_on_the_secretarys_home_page(district, client, login):
     assert 'id="home-alerts"' in home and "Collection rate (amount)" in home
     login(district["resident"])
     assert 'id="home-alerts"' not in client.get("/", headers=EN).get_data(as_text=True)
+
+
+def test_the_dashboard_lists_the_newest_alerts_and_counts_them_all(district, client, login,
+                                                                   count_queries):
+    """Hundreds of open alerts (a sliding district) must not make the dashboard a megabyte of
+    forms: it lists the newest 20 and says how many there are; each community's count leads to
+    its own page, which lists all of them."""
+    bad = district["bad"]
+    periods = [f"{2020 + i // 12}-{i % 12 + 1:02d}" for i in range(40)]
+    db.session.add_all([Alert(community_id=bad.id, period=p, kind="index_low", value_x100=4000,
+                              threshold_x100=6000) for p in periods])
+    db.session.commit()
+    login(district["secretary"])
+    with count_queries() as counter:
+        page = client.get("/monitoring", headers=EN).get_data(as_text=True)
+    listed = re.findall(r'id="alert-(\d+)"', page)
+    assert len(listed) == 20
+    assert "Open alerts <span class=\"text-muted small\">(41)</span>" in page
+    assert "The newest 20 of 41" in page
+    assert f'href="/communities/{bad.id}/monitoring?period={district["period"]}#alerts">41</a>' \
+        in page
+    community = client.get(f"/communities/{bad.id}/monitoring", headers=EN).get_data(as_text=True)
+    assert len(re.findall(r'id="alert-(\d+)"', community)) == 41
+    print(f"dashboard with 41 open alerts: {counter.count} statements, {len(page)} bytes")
