@@ -49,7 +49,7 @@ test: setup browser
 BENCH_DB ?= postgresql://postgres@127.0.0.1:5432/bench
 BENCH_ARGS ?=
 bench: setup
-	command -v wrk >/dev/null || apt-get install -y wrk
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	psql '$(dir $(BENCH_DB))postgres' -tAc "SELECT 1 FROM pg_database WHERE datname = 'bench'" \
 	  | grep -q 1 || psql '$(dir $(BENCH_DB))postgres' -c 'CREATE DATABASE bench'
