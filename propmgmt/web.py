@@ -42,6 +42,14 @@ def current_community():
     return g.current_community
 
 
+def follow_community(community):
+    """A page of `community` (authorized by the caller) makes it the working community, so
+    the navigation links and the switcher match the page being read."""
+    g.current_community = community
+    if session.get("community_id") != community.id:
+        session["community_id"] = community.id
+
+
 def _force_password_change():
     if (current_user.is_authenticated and current_user.must_change_password
             and not request.path.startswith("/api/")

@@ -25,6 +25,7 @@ from propmgmt.communities.models import Community
 from propmgmt.forms import form_page
 from propmgmt.money import parse_yuan
 from propmgmt.web import actor as _actor
+from propmgmt.web import follow_community
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
 
@@ -33,6 +34,7 @@ def community_for(community_id, action="community.view"):
     """The community behind a URL: 404 when not visible, 403 when `action` is not allowed."""
     community = scoping.get_visible_or_404(Community, community_id, current_user)
     policy.require(current_user, action, community)
+    follow_community(community)
     return community
 
 

@@ -1,7 +1,9 @@
 """Community pages: who sees what, creating communities, structure, organizations, contracts."""
 import datetime as dt
+import re
 
 from propmgmt import roles
+from propmgmt.auth.models import Membership
 from propmgmt.communities import modes
 from propmgmt.communities.models import Building
 from propmgmt.communities.models import Community
@@ -219,3 +221,25 @@ def test_absurd_ids_are_not_found(client, login):
     for url in ("/communities/99999999999999999999", "/communities/2147483648/dwellings",
                 "/communities/0"):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_page_of_another_community_makes_it_the_working_one(client, login):
+    """The navigation (its links, the switcher) follows the community whose page is open: a
+    party secretary of two communities who follows a link into the second one sees and works
+    in the second one, also on the pages after it."""
+    first, second = CommunityFactory(name="Alpha Court"), CommunityFactory(name="Beta Court")
+    secretary = member(first, roles.PARTY_SECRETARY)
+    db.session.add(Membership(user_id=secretary.id, community_id=second.id,
+                              role=roles.PARTY_SECRETARY))
+    db.session.flush()
+    login(secretary)
+
+    def selected(path):
+        page = client.get(path).get_data(as_text=True)
+        return re.search(r'<option value="(\d+)" selected>', page).group(1)
+
+    assert selected("/") == str(first.id)
+    assert selected(f"/communities/{second.id}/tickets") == str(second.id)
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="/communities/{second.id}/tickets"' in home  # the menu's Tickets link
+    assert selected("/") == str(second.id)
