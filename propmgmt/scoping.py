@@ -35,6 +35,15 @@ def get_visible_or_404(model, ident, user, options=()):
     return obj
 
 
+def get_authorized_or_404(model, ident, user, action, options=()):
+    """get_visible_or_404, then policy.require(user, action, row): the record behind a URL."""
+    from propmgmt import policy  # noqa: PLC0415 (policy reads scoping's community ids)
+
+    obj = get_visible_or_404(model, ident, user, options)
+    policy.require(user, action, obj)
+    return obj
+
+
 def unscoped(stmt, *, reason):
     """A deliberate cross-community query (jobs, supervisors' aggregates); the reason is required."""
     if not reason:

@@ -45,8 +45,7 @@ ITEM_TERMS = ("basis", "cycle", "kind", "price_form", "guided_base_fen", "guided
 
 def _community(cid, action):
     """The community if the caller may see it (else 404) and may do `action` on it (else 403)."""
-    community = scoping.get_visible_or_404(Community, cid, current_user)
-    policy.require(current_user, action, community)
+    community = scoping.get_authorized_or_404(Community, cid, current_user, action)
     return community
 
 

@@ -1,7 +1,6 @@
 """API for communities: what the caller may see, management modes, dwellings."""
 from flask_login import current_user
 
-from propmgmt import policy
 from propmgmt import scoping
 from propmgmt.api.blueprint import ID_CONVERTER
 from propmgmt.api.blueprint import Blueprint
@@ -25,8 +24,7 @@ COMMUNITY = f"/communities/<{ID_CONVERTER}:cid>"
 
 def _community(cid, action):
     """The community if the caller may see it (else 404) and may do `action` on it (else 403)."""
-    community = scoping.get_visible_or_404(Community, cid, current_user)
-    policy.require(current_user, action, community)
+    community = scoping.get_authorized_or_404(Community, cid, current_user, action)
     return community
 
 

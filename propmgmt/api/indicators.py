@@ -74,8 +74,7 @@ def _alerts_by_community(alerts):
 def community_indicators(query, cid):
     """A community's indicators for a month (committees, party secretary, supervisors, the
     property manager), with its open alerts."""
-    community = scoping.get_visible_or_404(Community, cid, current_user)
-    policy.require(current_user, "indicators.view", community)
+    community = scoping.get_authorized_or_404(Community, cid, current_user, "indicators.view")
     period = _period(query)
     summary = dashboard.summaries([community], period)[0]
     alerts = dashboard.open_alerts(current_user, [community.id])

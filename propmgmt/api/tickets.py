@@ -1,7 +1,6 @@
 """API for tickets: filing repairs and complaints, the queue, the timeline, actions, ratings."""
 from flask_login import current_user
 
-from propmgmt import policy
 from propmgmt import scoping
 from propmgmt.api.blueprint import ID_CONVERTER
 from propmgmt.api.blueprint import Blueprint
@@ -32,8 +31,7 @@ TICKET = f"/tickets/<{ID_CONVERTER}:tid>"
 
 def _community(cid):
     """The community if the caller may see it (else 404)."""
-    community = scoping.get_visible_or_404(Community, cid, current_user)
-    policy.require(current_user, "community.view", community)
+    community = scoping.get_authorized_or_404(Community, cid, current_user, "community.view")
     return community
 
 

@@ -1,7 +1,6 @@
 """API for owners' votes: open a vote, cast a ballot, read the result with its computation."""
 from flask_login import current_user
 
-from propmgmt import policy
 from propmgmt import scoping
 from propmgmt.api.blueprint import ID_CONVERTER
 from propmgmt.api.blueprint import Blueprint
@@ -23,8 +22,7 @@ VOTE = f"/votes/<{ID_CONVERTER}:vid>"
 
 
 def _vote(vid, action="vote.view"):
-    vote = scoping.get_visible_or_404(Vote, vid, current_user)
-    policy.require(current_user, action, vote)
+    vote = scoping.get_authorized_or_404(Vote, vid, current_user, action)
     return vote
 
 
@@ -45,8 +43,7 @@ def _result(vote):
 def create(body, cid):
     """Open a vote (owners' committee); `item` sets the matter, options default to
     agree, disagree, abstain."""
-    community = scoping.get_visible_or_404(Community, cid, current_user)
-    policy.require(current_user, "vote.create", community)
+    community = scoping.get_authorized_or_404(Community, cid, current_user, "vote.create")
     return votes.open_vote(community=community, actor=_actor(), **body)
 
 

@@ -32,8 +32,7 @@ bp = Blueprint("communities", __name__, url_prefix="/communities")
 
 def community_for(community_id, action="community.view"):
     """The community behind a URL: 404 when not visible, 403 when `action` is not allowed."""
-    community = scoping.get_visible_or_404(Community, community_id, current_user)
-    policy.require(current_user, action, community)
+    community = scoping.get_authorized_or_404(Community, community_id, current_user, action)
     follow_community(community)
     return community
 

@@ -35,8 +35,7 @@ bp = Blueprint("disclosure", __name__)
 
 
 def _notice(notice_id, action="notice.view"):
-    notice = scoping.get_visible_or_404(Notice, notice_id, current_user)
-    policy.require(current_user, action, notice)
+    notice = scoping.get_authorized_or_404(Notice, notice_id, current_user, action)
     services.check_readable(notice, current_user)
     return notice
 

@@ -35,8 +35,7 @@ bp = Blueprint("governance", __name__)
 
 
 def _vote(vote_id, action="vote.view"):
-    vote = scoping.get_visible_or_404(Vote, vote_id, current_user)
-    policy.require(current_user, action, vote)
+    vote = scoping.get_authorized_or_404(Vote, vote_id, current_user, action)
     return vote
 
 

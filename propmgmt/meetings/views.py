@@ -11,7 +11,6 @@ from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy.orm import selectinload
 
-from propmgmt import policy
 from propmgmt import scoping
 from propmgmt.communities import modes
 from propmgmt.communities.views import community_for
@@ -89,8 +88,8 @@ DETAIL = (selectinload(Meeting.items).selectinload(ActionItem.updates)
 
 
 def _meeting(meeting_id, action="meeting.view"):
-    meeting = scoping.get_visible_or_404(Meeting, meeting_id, current_user, options=DETAIL)
-    policy.require(current_user, action, meeting)
+    meeting = scoping.get_authorized_or_404(Meeting, meeting_id, current_user, action,
+                                            options=DETAIL)
     return meeting
 
 
@@ -176,8 +175,7 @@ def publish(meeting_id):
 @bp.post("/action-items/<int:item_id>/updates")
 @login_required
 def update_item(item_id):
-    item = scoping.get_visible_or_404(ActionItem, item_id, current_user)
-    policy.require(current_user, "action_item.update", item)
+    item = scoping.get_authorized_or_404(ActionItem, item_id, current_user, "action_item.update")
     meeting = item.meeting
     form = forms.UpdateForm(prefix=f"u{item.id}")
 

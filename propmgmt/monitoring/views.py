@@ -215,8 +215,7 @@ def record_evaluation(community_id):
 
 
 def _alert(alert_id):
-    alert = scoping.get_visible_or_404(Alert, alert_id, current_user)
-    policy.require(current_user, "alert.handle", alert)
+    alert = scoping.get_authorized_or_404(Alert, alert_id, current_user, "alert.handle")
     return alert
 
 

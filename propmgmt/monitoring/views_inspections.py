@@ -132,8 +132,7 @@ def create_plan(community_id):
 @bp.post("/inspection-plans/<int:plan_id>/deactivate")
 @login_required
 def deactivate_plan(plan_id):
-    plan = scoping.get_visible_or_404(InspectionPlan, plan_id, current_user)
-    policy.require(current_user, "inspection.plan", plan)
+    plan = scoping.get_authorized_or_404(InspectionPlan, plan_id, current_user, "inspection.plan")
     form = forms.DeactivateForm()
     if not form.validate_on_submit():
         abort(400)
@@ -143,10 +142,8 @@ def deactivate_plan(plan_id):
 
 
 def _task(task_id):
-    task = scoping.get_visible_or_404(InspectionTask, task_id, current_user,
-                                      options=inspections.TASK_DETAIL)
-    policy.require(current_user, "facility.view", task)
-    return task
+    return scoping.get_authorized_or_404(InspectionTask, task_id, current_user, "facility.view",
+                                         options=inspections.TASK_DETAIL)
 
 
 def _task_page(task, form=None, facilities=None, status=200):
@@ -193,8 +190,8 @@ def submit(task_id):
 @login_required
 def photo(finding_id):
     """Photos are served only to those who may see the inspection, never from static/."""
-    finding = scoping.get_visible_or_404(InspectionFinding, finding_id, current_user)
-    policy.require(current_user, "facility.view", finding)
+    finding = scoping.get_authorized_or_404(InspectionFinding, finding_id, current_user,
+                                            "facility.view")
     path = inspections.photo_path(finding) if finding.photo_stored_name else None
     if path is None or not path.is_file():
         abort(404)

@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
-from propmgmt import policy
 from propmgmt import scoping
 from propmgmt.auth.throttle import upload_limits
 from propmgmt.communities import modes
@@ -94,10 +93,8 @@ def create(community_id):
 
 
 def _project(project_id, action="renovation.view"):
-    project = scoping.get_visible_or_404(RenovationProject, project_id, current_user,
+    return scoping.get_authorized_or_404(RenovationProject, project_id, current_user, action,
                                          options=renovation.project_detail())
-    policy.require(current_user, action, project)
-    return project
 
 
 def _detail(project, *, item=None, report=None):
@@ -165,8 +162,7 @@ def upload_report(project_id):
 
 
 def _report(report_id, action):
-    report = scoping.get_visible_or_404(RenovationReport, report_id, current_user)
-    policy.require(current_user, action, report)
+    report = scoping.get_authorized_or_404(RenovationReport, report_id, current_user, action)
     return report
 
 
@@ -288,8 +284,7 @@ def new_facility(community_id):
 
 
 def _facility(facility_id, action="facility.view"):
-    facility = scoping.get_visible_or_404(Facility, facility_id, current_user)
-    policy.require(current_user, action, facility)
+    facility = scoping.get_authorized_or_404(Facility, facility_id, current_user, action)
     return facility
 
 

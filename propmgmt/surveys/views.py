@@ -58,8 +58,7 @@ def create(community_id):
 
 
 def _survey(survey_id):
-    survey = scoping.get_visible_or_404(Survey, survey_id, current_user)
-    policy.require(current_user, "survey.view", survey)
+    survey = scoping.get_authorized_or_404(Survey, survey_id, current_user, "survey.view")
     return survey
 
 
