@@ -1,10 +1,12 @@
 """What waits for a resident, for the home page: what is owed per dwelling, tickets waiting for
-them, votes they have not cast. Three statements whatever the number of bills or tickets."""
+them, votes they have not cast. Three statements whatever the number of bills or tickets; tickets
+and votes only of the communities the user's memberships still show."""
 import dataclasses
 import datetime as dt
 
 import sqlalchemy as sa
 
+from propmgmt import scoping
 from propmgmt.billing import balances
 from propmgmt.billing.models import Bill
 from propmgmt.communities.models import Occupancy
@@ -48,10 +50,10 @@ def my_tickets(user, now=None):
     waiting = sa.or_(Ticket.status == tickets.RESOLVED,
                      sa.and_(Ticket.status == tickets.CLOSED, Ticket.rating.is_(None),
                              Ticket.closed_at > since))
-    row = db.session.execute(
+    row = db.session.execute(scoping.visible(
         sa.select(sa.func.count().filter(Ticket.status.in_(tickets.OPEN_STATUSES)),
                   sa.func.count().filter(waiting))
-        .where(Ticket.reporter_id == user.id)).one()
+        .where(Ticket.reporter_id == user.id), user, Ticket)).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 
@@ -61,10 +63,10 @@ def votes_waiting(user, now=None):
     persons = (sa.select(Person.id).join(Occupancy, Occupancy.person_id == Person.id)
                .where(Person.user_id == user.id, Occupancy.kind == "owner",
                       Person.community_id == Vote.community_id))
-    return list(db.session.scalars(
+    return list(db.session.scalars(scoping.visible(
         sa.select(Vote).where(Vote.opens_at <= now, Vote.closes_at > now,
                               sa.exists(persons),
                               ~sa.exists(sa.select(Ballot.id).where(
                                   Ballot.vote_id == Vote.id,
                                   Ballot.person_id.in_(persons.scalar_subquery()))))
-        .order_by(Vote.closes_at)))
+        .order_by(Vote.closes_at), user, Vote)))
